@@ -1,0 +1,34 @@
+"""forecast: coalition-response forecasting.
+
+When a state is attacked, which states will come to its aid, and how far will they go? The
+package builds a table of historical cases from the original research data, fits a hierarchical
+Bayesian ordered-response model to it, and turns present-day scenarios into calibrated
+probabilities for each responder and for the coalition as a whole.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .cases import SCHEMA_VERSION, load_cases, validate_cases
+from .errors import (
+    CaseTableError,
+    ForecastError,
+    ModelMismatchError,
+    NotFittedError,
+    ScenarioError,
+    UnknownStateError,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CaseTableError",
+    "ForecastError",
+    "ModelMismatchError",
+    "NotFittedError",
+    "ScenarioError",
+    "UnknownStateError",
+    "__version__",
+    "load_cases",
+    "validate_cases",
+]

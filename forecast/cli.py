@@ -1,0 +1,117 @@
+"""The ``forecast`` command line: a thin layer that parses arguments and calls the library.
+
+Exit codes (DESIGN.md): 0 on success; 2 on bad input or usage, with one ``error: ...`` line on
+stderr and no traceback; 1 on any other failure. Set ``FORECAST_DEBUG=1`` to see tracebacks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CaseTableError, ForecastError
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="forecast")
+def cli() -> None:
+    """Coalition-response forecasting: who comes to a state's aid when it is attacked."""
+
+
+@cli.group()
+def data() -> None:
+    """Build, check and summarise case tables."""
+
+
+@data.command("check")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+def data_check(file: Path) -> None:
+    """Validate a case table FILE; print every problem as FILE:ROW:COLUMN: reason."""
+    from .cases import check_cases
+
+    table, problems = check_cases(file)
+    if problems:
+        for p in problems:
+            _echo_err(p.located(str(file)))
+        sys.exit(2)
+    n_conf = table["conflict_id"].nunique()
+    years = f"{table['year'].min()}-{table['year'].max()}" if len(table) else "none"
+    click.echo(f"{file}: ok, {len(table)} rows, {n_conf} conflicts, years {years}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 on bad input or usage, 1 on any other failure.
+    """
+    debug = os.environ.get("FORECAST_DEBUG") == "1"
+    try:
+        cli.main(args=argv, prog_name="forecast", standalone_mode=False)
+    except SystemExit as e:  # our own sys.exit calls
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        return _exit(code)
+    except click.exceptions.NoArgsIsHelpError as e:
+        click.echo(e.ctx.get_help() if e.ctx else str(e))
+        return _exit(2)
+    except click.UsageError as e:
+        hint = f" (see `{e.ctx.command_path} --help`)" if e.ctx else ""
+        _echo_err(f"error: {e.format_message()}{hint}")
+        return _exit(2)
+    except click.exceptions.Abort:
+        _echo_err("error: interrupted")
+        return _exit(1)
+    except click.ClickException as e:
+        _echo_err(f"error: {e.format_message()}")
+        return _exit(2)
+    except CaseTableError as e:
+        _echo_err(f"error: {e}")
+        return _exit(2)
+    except ForecastError as e:
+        if debug:
+            raise
+        _echo_err(f"error: {e}")
+        return _exit(2)
+    except KeyboardInterrupt:
+        _echo_err("error: interrupted")
+        return _exit(1)
+    except Exception as e:  # anything else is our failure: say so on one line
+        if debug:
+            raise
+        text = " ".join(str(e).split())[:300]
+        _echo_err(
+            f"error: unexpected failure ({type(e).__name__}: {text}); "
+            "rerun with FORECAST_DEBUG=1 for the traceback"
+        )
+        return _exit(1)
+    return _exit(0)
+
+
+def _exit(code: int) -> int:
+    sys.stdout.flush()
+    return code
+
+
+def _json_dump(obj: object) -> str:
+    return json.dumps(obj, indent=2, sort_keys=False, allow_nan=False)
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

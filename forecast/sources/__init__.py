@@ -1,0 +1,1 @@
+"""Readers for the original research files and the case builder."""
