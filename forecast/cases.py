@@ -28,10 +28,12 @@ from .errors import CaseTableError, ForecastError, Problem
 
 __all__ = [
     "COLUMNS",
+    "ERAS",
     "OBLIGATIONS",
     "RESPONSES",
     "SCHEMA_VERSION",
     "default_cases_path",
+    "era_of",
     "load_cases",
     "validate_cases",
 ]
@@ -43,6 +45,33 @@ OBLIGATIONS = ("none", "consultation", "nonaggression", "neutrality", "offense",
 #: Levels of help, lowest first.
 RESPONSES = ("none", "diplomatic", "material", "military")
 EVENT_TYPES = ("war", "mid", "curated")
+#: Eras of the international system: (label, first year, last year).
+ERAS = (
+    ("pre-1914", 1816, 1913),
+    ("1914-1945", 1914, 1945),
+    ("cold war", 1946, 1991),
+    ("after 1991", 1992, 9999),
+)
+
+
+def era_of(year: int) -> str:
+    """Return the era label of a year (pre-1914, 1914-1945, cold war, after 1991).
+
+    Parameters
+    ----------
+    year : int
+        A calendar year.
+
+    Returns
+    -------
+    str
+        One of the labels in :data:`ERAS`.
+    """
+    for label, first, last in ERAS:
+        if first <= year <= last:
+            return label
+    raise ValueError(f"year {year} is before 1816")
+
 
 _CONFLICT_ID = re.compile(r"^(war-\d+|mid-\d+|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$")
 
@@ -411,8 +440,16 @@ def to_csv_text(table: pd.DataFrame) -> str:
     for col in COLUMNS:
         values = table[col.name] if col.name in table.columns else pd.Series("", index=table.index)
         if col.kind == "float":
-            values = values.map(lambda x: "" if pd.isna(x) or x == "" else f"{float(x):.6g}")
+            values = values.map(lambda x: "" if _blank(x) else f"{float(x):.6g}")
+        elif col.kind in ("int", "flag", "ccode"):
+            values = values.map(lambda x: "" if _blank(x) else str(int(float(x))))
         else:
-            values = values.map(lambda x: "" if pd.isna(x) else str(x))
+            values = values.map(lambda x: "" if _blank(x) else str(x))
         out[col.name] = values
     return out.to_csv(index=False, lineterminator="\n")
+
+
+def _blank(x: object) -> bool:
+    if isinstance(x, str):
+        return x == ""
+    return x is None or bool(pd.isna(x))

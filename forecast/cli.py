@@ -48,6 +48,81 @@ def data_check(file: Path) -> None:
     click.echo(f"{file}: ok, {len(table)} rows, {n_conf} conflicts, years {years}")
 
 
+@data.command("build")
+@click.option(
+    "--source",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Directory with the original ATOP, COW and BMR files (published names).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the case table [default: data/cases.csv].",
+)
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+def data_build(source: Path, output: Path | None, no_progress: bool) -> None:
+    """Build the case table from the original research files in --source."""
+    from .cases import default_cases_path
+    from .sources.build import build_cases, write_cases
+
+    table = build_cases(source, progress=not no_progress)
+    path = write_cases(table, output or default_cases_path())
+    click.echo(
+        f"{path}: {len(table)} rows, {table['conflict_id'].nunique()} conflicts "
+        f"({', '.join(f'{k} {v}' for k, v in table['event_type'].value_counts().items())})"
+    )
+
+
+@data.command("summary")
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+def data_summary(file: Path | None, fmt: str) -> None:
+    """Counts and military-response rates by obligation, era, event type and major power."""
+    from .cases import load_cases
+    from .summary import PUBLISHED_RELIABILITY, honored_rates, sabrosky_shares, summarize_cases
+
+    cases = load_cases(file)
+    summary = summarize_cases(cases)
+    honored = honored_rates(cases)
+    sabrosky = sabrosky_shares(cases)
+    if fmt == "json":
+        click.echo(
+            _json_dump(
+                {
+                    "file": str(file) if file else "embedded data/cases.csv",
+                    "summary": summary.to_dict("records"),
+                    "honored_rates": honored.to_dict("records"),
+                    "sabrosky_shares": sabrosky.to_dict("records"),
+                    "published": PUBLISHED_RELIABILITY.to_dict("records"),
+                }
+            )
+        )
+        return
+    click.echo(_table(summary, "Cases and military-response rates"))
+    click.echo(_table(honored, "Defense/offense commitments honored in COW wars"))
+    click.echo(_table(sabrosky, "Allies of a state at war, 1816-1965 (Sabrosky's measure)"))
+    click.echo(_table(PUBLISHED_RELIABILITY, "Published figures"))
+
+
+def _table(frame, title: str) -> str:
+    """Render a DataFrame as a plain-text table with a title (rates to three decimals)."""
+    shown = frame.copy()
+    for col in shown.columns:
+        if shown[col].dtype.kind == "f":
+            shown[col] = shown[col].map(lambda x: f"{x:.3f}")
+    return f"{title}\n{shown.to_string(index=False)}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code.
 

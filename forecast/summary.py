@@ -1,0 +1,146 @@
+"""Descriptive summaries of a case table: counts and response rates by group.
+
+These are the numbers behind ``forecast data summary`` and the codebook's comparison with the
+published reliability figures. Every function returns a DataFrame; nothing is printed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .cases import ERAS, era_of
+
+__all__ = ["PUBLISHED_RELIABILITY", "honored_rates", "sabrosky_shares", "summarize_cases"]
+
+#: Published alliance-reliability figures the codebook compares with.
+PUBLISHED_RELIABILITY = pd.DataFrame(
+    [
+        ("Leeds, Long & Mitchell 2000", "1816-1944", "commitments honored when invoked", 0.745),
+        ("Berkemeier & Fuhrmann 2018", "all years", "commitments honored", 0.50),
+        ("Berkemeier & Fuhrmann 2018", "before 1945", "commitments honored", 0.66),
+        ("Berkemeier & Fuhrmann 2018", "after 1945", "commitments honored", 0.22),
+        ("Sabrosky 1980", "1816-1965", "allies fought alongside", 0.27),
+        ("Sabrosky 1980", "1816-1965", "allies stayed out", 0.61),
+        ("Sabrosky 1980", "1816-1965", "allies fought on the other side", 0.12),
+    ],
+    columns=["study", "period", "measure", "share"],
+)
+
+
+def _with_groups(cases: pd.DataFrame) -> pd.DataFrame:
+    out = cases.copy()
+    out["era"] = pd.Categorical(
+        [era_of(int(y)) for y in out["year"]], categories=[e[0] for e in ERAS], ordered=True
+    )
+    out["major_power"] = out["supporter_major"].map({1: "major", 0: "minor"})
+    out["military"] = out["military"].astype(float)
+    out["sided_with_aggressor"] = out["sided_with_aggressor"].astype(float)
+    return out
+
+
+def summarize_cases(cases: pd.DataFrame) -> pd.DataFrame:
+    """Counts and military-response rates by obligation, era, event type and major power.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        A typed case table (:func:`forecast.load_cases`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (grouping, group): ``grouping, group, cases, conflicts, military,
+        military_rate, sided_with_aggressor_rate, response_coded``. A first row ``all``
+        covers the whole table.
+    """
+    df = _with_groups(cases)
+    rows = [_stats(df, "all", "all")]
+    for grouping in ("obligation", "era", "event_type", "major_power"):
+        for group, part in df.groupby(grouping, observed=True, sort=True):
+            rows.append(_stats(part, grouping, str(group)))
+    return pd.DataFrame(rows)
+
+
+def _stats(part: pd.DataFrame, grouping: str, group: str) -> dict:
+    return {
+        "grouping": grouping,
+        "group": group,
+        "cases": len(part),
+        "conflicts": part["conflict_id"].nunique(),
+        "military": int(part["military"].sum()),
+        "military_rate": float(part["military"].mean()) if len(part) else float("nan"),
+        "sided_with_aggressor_rate": float(part["sided_with_aggressor"].mean())
+        if len(part)
+        else float("nan"),
+        "response_coded": int(part["response"].notna().sum()),
+    }
+
+
+def honored_rates(cases: pd.DataFrame, event_types: tuple[str, ...] = ("war",)) -> pd.DataFrame:
+    """Share of defense and offense commitments followed by military help, by period.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        A typed case table.
+    event_types : tuple of str, default ("war",)
+        Which attacks count (COW wars by default, the closest to the published studies).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period, commitments, honored, honored_rate, sided_with_aggressor_rate`` for
+        1816-1944, before 1945, after 1945 and all years.
+    """
+    df = _with_groups(cases)
+    df = df[df["event_type"].isin(event_types) & df["obligation"].isin(["defense", "offense"])]
+    periods = [
+        ("1816-1944", df["year"] <= 1944),
+        ("before 1945", df["year"] < 1945),
+        ("after 1945", df["year"] > 1945),
+        ("all years", df["year"] > 0),
+    ]
+    rows = []
+    for label, mask in periods:
+        part = df[mask.fillna(False)]
+        rows.append(
+            {
+                "period": label,
+                "commitments": len(part),
+                "honored": int(part["military"].sum()),
+                "honored_rate": float(part["military"].mean()) if len(part) else float("nan"),
+                "sided_with_aggressor_rate": float(part["sided_with_aggressor"].mean())
+                if len(part)
+                else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sabrosky_shares(cases: pd.DataFrame, last_year: int = 1965) -> pd.DataFrame:
+    """Sabrosky's measure: what allies of a state at war did, 1816 to ``last_year``.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        A typed case table.
+    last_year : int, default 1965
+        Sabrosky's data end in 1965.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outcome, rows, share`` for fought alongside / stayed out / fought on the other side,
+        over COW-war rows with any written commitment (obligation other than none).
+    """
+    df = _with_groups(cases)
+    df = df[(df["event_type"] == "war") & (df["obligation"] != "none") & (df["year"] <= last_year)]
+    n = len(df)
+    alongside = int(df["military"].sum())
+    other = int(df["sided_with_aggressor"].sum())
+    counts = [("fought alongside", alongside), ("stayed out", n - alongside - other)]
+    counts.append(("fought on the other side", other))
+    return pd.DataFrame(
+        [(k, v, v / n if n else float("nan")) for k, v in counts],
+        columns=["outcome", "rows", "share"],
+    )
