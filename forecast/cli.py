@@ -62,18 +62,36 @@ def data_check(file: Path) -> None:
     default=None,
     help="Where to write the case table [default: data/cases.csv].",
 )
+@click.option(
+    "--present-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the present-day tables (states, commitments, contiguity) here "
+    "[default: data/ when writing the default case table].",
+)
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-def data_build(source: Path, output: Path | None, no_progress: bool) -> None:
+def data_build(
+    source: Path, output: Path | None, present_dir: Path | None, no_progress: bool
+) -> None:
     """Build the case table from the original research files in --source."""
     from .cases import default_cases_path
-    from .sources.build import build_cases, write_cases
+    from .sources import embedded
+    from .sources.build import build_cases, read_sources, write_cases
+    from .sources.present import build_present, write_present
 
-    table = build_cases(source, progress=not no_progress)
+    src = read_sources(source)
+    table = build_cases(src, progress=not no_progress)
     path = write_cases(table, output or default_cases_path())
     click.echo(
         f"{path}: {len(table)} rows, {table['conflict_id'].nunique()} conflicts "
         f"({', '.join(f'{k} {v}' for k, v in table['event_type'].value_counts().items())})"
     )
+    if present_dir is None and output is None:
+        present_dir = embedded.data_dir()
+    if present_dir is not None:
+        tables = build_present(src.covariates, embedded.read_nuclear())
+        for written, t in zip(write_present(tables, present_dir), tables, strict=True):
+            click.echo(f"{written}: {len(t)} rows")
 
 
 @data.command("summary")

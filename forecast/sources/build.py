@@ -520,7 +520,7 @@ def _apply_responses(table: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFra
 
 
 def build_cases(
-    source: str | os.PathLike,
+    source: str | os.PathLike | Sources,
     *,
     data: str | os.PathLike | None = None,
     progress: bool = False,
@@ -529,8 +529,9 @@ def build_cases(
 
     Parameters
     ----------
-    source : str or os.PathLike
-        Directory with the original ATOP, COW and BMR files under their published names.
+    source : str or os.PathLike or Sources
+        Directory with the original ATOP, COW and BMR files under their published names, or
+        the tables already read by :func:`read_sources`.
     data : str or os.PathLike, optional
         Directory of the hand-coded tables; default the embedded ``data/``.
     progress : bool, default False
@@ -554,7 +555,7 @@ def build_cases(
     >>> from forecast.sources.build import build_cases
     >>> cases = build_cases("../shared/data")  # doctest: +SKIP
     """
-    src = read_sources(source, data)
+    src = source if isinstance(source, Sources) else read_sources(source, data)
     cov = src.covariates
     attacks, matched = war_attacks(src)
     curated, curated_keys = _curated_rows(src)

@@ -1,0 +1,197 @@
+"""Present-day covariates of a potential responder, for scenarios.
+
+Reads the embedded present-day tables (``data/states.csv``, ``data/commitments.csv``,
+``data/contiguity.csv``, written by ``forecast data build`` from the original files; see the
+codebook) and returns a responder's covariates in the case-table schema.
+
+Examples
+--------
+>>> from forecast import present
+>>> row = present.responder_covariates("Finland", "United States", "Russia")
+>>> row["obligation"]
+'defense'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+from pathlib import Path
+
+import pandas as pd
+
+from . import states as _states
+from .errors import ForecastError
+
+__all__ = ["commitment", "load_present", "responder_covariates", "state_info"]
+
+
+def _data_dir() -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("forecast.data")))
+
+
+@functools.cache
+def load_present() -> tuple[pd.DataFrame, pd.DataFrame, frozenset[tuple[int, int]]]:
+    """Return the present-day tables: states (by ccode), commitments, contiguous pairs.
+
+    Returns
+    -------
+    tuple
+        ``(states, commitments, contiguity)``: states indexed by ``ccode``; directed
+        commitments; a frozenset of directed contiguous pairs ``(ccode1, ccode2)``.
+
+    Raises
+    ------
+    ForecastError
+        If the tables are missing (run ``forecast data build --source DIR``).
+    """
+    d = _data_dir()
+    try:
+        states = pd.read_csv(d / "states.csv", keep_default_na=True).set_index("ccode")
+        commitments = pd.read_csv(d / "commitments.csv", dtype={"alliance": str}).fillna(
+            {"alliance": "", "note": "", "since": ""}
+        )
+        cont = pd.read_csv(d / "contiguity.csv")
+    except FileNotFoundError as e:
+        raise ForecastError(
+            f"{e.filename}: present-day table missing; run `forecast data build --source DIR`"
+        ) from None
+    pairs = frozenset(zip(cont.ccode1.astype(int), cont.ccode2.astype(int), strict=True))
+    return states, commitments, pairs
+
+
+def state_info(state: str | int) -> dict:
+    """Return a state's present-day row (major, democracy, nuclear, CINC, region, sources).
+
+    Parameters
+    ----------
+    state : str or int
+        Name, COW abbreviation or COW code.
+
+    Returns
+    -------
+    dict
+        The ``data/states.csv`` row with ``ccode`` added.
+
+    Raises
+    ------
+    UnknownStateError
+        If the name does not resolve (with suggestions).
+    ForecastError
+        If the state is not in the present-day table.
+    """
+    code = _states.resolve(state)
+    table, _, _ = load_present()
+    if code not in table.index:
+        raise ForecastError(f"{_states.name(code)} ({code}) is not in data/states.csv")
+    row = table.loc[code].to_dict()
+    row["ccode"] = code
+    return row
+
+
+def commitment(supporter: str | int, target: str | int) -> dict:
+    """Return the strongest written commitment of ``supporter`` to ``target`` today.
+
+    Parameters
+    ----------
+    supporter, target : str or int
+        Names or COW codes.
+
+    Returns
+    -------
+    dict
+        ``obligation`` (``none`` when there is none), ``conditional``, ``alliance``,
+        ``since``, ``source``, ``note``.
+    """
+    s, t = _states.resolve(supporter), _states.resolve(target)
+    _, table, _ = load_present()
+    hit = table[(table.supporter_ccode == s) & (table.target_ccode == t)]
+    if hit.empty:
+        return {"obligation": "none", "conditional": 0, "alliance": "", "since": "",
+                "source": "no commitment in data/commitments.csv", "note": ""}  # fmt: skip
+    r = hit.iloc[0]
+    return {
+        "obligation": r.obligation,
+        "conditional": int(r.conditional),
+        "alliance": r.alliance,
+        "since": r.since,
+        "source": r.source,
+        "note": r.note,
+    }
+
+
+def _flag(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def responder_covariates(
+    supporter: str | int,
+    target: str | int,
+    aggressor: str | int,
+    year: int | None = None,
+) -> dict:
+    """Return a responder's present-day covariates in the case-table schema.
+
+    Parameters
+    ----------
+    supporter, target, aggressor : str or int
+        Names or COW codes.
+    year : int, optional
+        The scenario year (default: this year); used for ``alliance_age``.
+
+    Returns
+    -------
+    dict
+        ``supporter``/``target``/``aggressor`` names and ``*_ccode``, ``obligation``,
+        ``conditional``, ``alliance``, ``alliance_age``, ``supporter_major``,
+        ``target_major``, ``aggressor_major``, ``supporter_democracy``, ``target_democracy``,
+        ``contiguous``, ``aggressor_nuclear``, ``supporter_nuclear``, ``supporter_cinc``,
+        ``aggressor_cinc``, ``target_cinc``, and ``sources`` (a dict naming each value's
+        source).
+    """
+    year = year or _dt.date.today().year
+    s, t, a = (_states.resolve(x) for x in (supporter, target, aggressor))
+    if len({s, t, a}) < 3:
+        raise ForecastError(
+            f"supporter, target and aggressor must differ ({_states.name(s)}, "
+            f"{_states.name(t)}, {_states.name(a)})"
+        )
+    S, T, A = (state_info(x) for x in (s, t, a))
+    _, _, pairs = load_present()
+    comm = commitment(s, t)
+    age = None
+    if comm["since"]:
+        age = max(0, year - int(str(comm["since"])[:4]))
+    cinc = {k: (None if pd.isna(v["cinc"]) else float(v["cinc"])) for k, v in
+            (("supporter", S), ("aggressor", A), ("target", T))}  # fmt: skip
+    return {
+        "supporter": _states.name(s),
+        "supporter_ccode": s,
+        "target": _states.name(t),
+        "target_ccode": t,
+        "aggressor": _states.name(a),
+        "aggressor_ccode": a,
+        "obligation": comm["obligation"],
+        "conditional": comm["conditional"],
+        "alliance": comm["alliance"],
+        "alliance_age": age,
+        "supporter_major": int(S["major"]),
+        "target_major": int(T["major"]),
+        "aggressor_major": int(A["major"]),
+        "supporter_democracy": _flag(S["democracy"]),
+        "target_democracy": _flag(T["democracy"]),
+        "contiguous": int((s, t) in pairs or (s, a) in pairs),
+        "aggressor_nuclear": int(A["nuclear"]),
+        "supporter_nuclear": int(S["nuclear"]),
+        "supporter_cinc": cinc["supporter"],
+        "aggressor_cinc": cinc["aggressor"],
+        "target_cinc": cinc["target"],
+        "sources": {
+            "obligation": comm["source"] + (f" ({comm['note']})" if comm["note"] else ""),
+            "supporter": S["major_source"] + "; " + S["democracy_source"] + "; "
+            + S["nuclear_source"] + "; " + S["cinc_source"],
+            "contiguous": "data/contiguity.csv (COW Direct Contiguity v3.2, 2016)",
+        },
+    }

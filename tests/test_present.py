@@ -1,0 +1,72 @@
+"""Present-day tables and covariates; curated rows and their sources (issue 4 facts)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from forecast import present
+from forecast.cases import load_cases
+from forecast.errors import ForecastError, UnknownStateError
+from forecast.sources import embedded
+
+
+def test_finland_to_united_states_defense_2025():
+    row = present.responder_covariates("Finland", "United States", "Russia", 2025)
+    assert row["obligation"] == "defense"
+    assert row["alliance"] == "ATOP 3180"  # NATO, which Finland joined on 4 April 2023
+    assert row["alliance_age"] == 2
+
+
+def test_united_states_to_taiwan_none_with_note():
+    c = present.commitment("United States", "Taiwan")
+    assert c["obligation"] == "none"
+    assert "Taiwan Relations Act" in c["source"] and c["note"]
+
+
+def test_russia_to_north_korea_defense_after_2024():
+    c = present.commitment("Russia", "North Korea")
+    assert c["obligation"] == "defense" and c["since"].startswith("2024-12")
+
+
+def test_csto_members_to_armenia_defense_2022():
+    cases = load_cases()
+    rows = cases[(cases.conflict_id == "azerbaijan-armenia-2022") & (cases.target_ccode == 371)]
+    obligation = dict(zip(rows.supporter, rows.obligation, strict=True))
+    for member in ("Russia", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Belarus"):
+        assert obligation[member] == "defense", member
+
+
+def test_covariates_of_a_responder():
+    row = present.responder_covariates("Japan", "Taiwan", "China", 2026)
+    assert row["supporter_major"] == 1 and row["aggressor_nuclear"] == 1
+    assert row["contiguous"] == 1  # Japan and Taiwan/China: within 400 miles of water
+    assert 0 < row["supporter_cinc"] < 1
+
+
+def test_bad_names_and_same_states():
+    with pytest.raises(UnknownStateError, match="did you mean"):
+        present.responder_covariates("Japn", "Taiwan", "China")
+    with pytest.raises(ForecastError, match="must differ"):
+        present.responder_covariates("China", "Taiwan", "China")
+
+
+def test_every_present_and_curated_row_has_a_source():
+    states, commitments, _ = present.load_present()
+    for col in ("major_source", "democracy_source", "nuclear_source", "cinc_source"):
+        assert states[col].str.strip().ne("").all(), col
+    assert commitments["source"].astype(str).str.strip().ne("").all()
+    curated = embedded.read_curated()
+    assert len(curated) > 0 and curated["source"].str.strip().ne("").all()
+    changes = embedded.read_alliance_changes()
+    assert changes["source"].str.strip().ne("").all()
+
+
+def test_curated_rows_pass_the_case_table_rules():
+    cases = load_cases()  # validates every row, curated rows included
+    curated = cases[cases.event_type == "curated"]
+    assert curated.conflict_id.nunique() >= 10
+    expected = {"russia-georgia-2008", "russia-ukraine-2014", "russia-ukraine-2022"}
+    assert expected <= set(curated.conflict_id)
+    assert curated.response.notna().sum() > 0
+    assert pd.api.types.is_integer_dtype(curated.year)
