@@ -190,8 +190,9 @@ def responder_covariates(
         "target_cinc": cinc["target"],
         "sources": {
             "obligation": comm["source"] + (f" ({comm['note']})" if comm["note"] else ""),
-            "supporter": S["major_source"] + "; " + S["democracy_source"] + "; "
-            + S["nuclear_source"] + "; " + S["cinc_source"],
+            "supporter": "; ".join(
+                S[k] for k in ("major_source", "democracy_source", "nuclear_source", "cinc_source")
+            ),
             "contiguous": "data/contiguity.csv (COW Direct Contiguity v3.2, 2016)",
         },
     }
