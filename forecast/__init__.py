@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 from .cases import SCHEMA_VERSION, load_cases, validate_cases
 from .errors import (
     CaseTableError,
+    ConvergenceWarning,
     ForecastError,
     ModelMismatchError,
     NotFittedError,
@@ -23,12 +24,25 @@ from .errors import (
 __all__ = [
     "SCHEMA_VERSION",
     "CaseTableError",
+    "ConvergenceWarning",
+    "Fit",
     "ForecastError",
     "ModelMismatchError",
     "NotFittedError",
     "ScenarioError",
     "UnknownStateError",
     "__version__",
+    "fit",
+    "load",
     "load_cases",
     "validate_cases",
 ]
+
+
+def __getattr__(name: str):
+    """Import the model lazily: ``import forecast`` stays fast (no PyMC import)."""
+    if name in ("fit", "load", "Fit"):
+        from . import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'forecast' has no attribute {name!r}")

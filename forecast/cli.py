@@ -141,6 +141,68 @@ def _table(frame, title: str) -> str:
     return f"{title}\n{shown.to_string(index=False)}\n"
 
 
+@cli.command("fit")
+@click.option(
+    "--cases",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Case table [default: the embedded data/cases.csv].",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to save the fit [default: models/default.nc].",
+)
+@click.option("--draws", type=click.IntRange(min=1), default=None, help="Draws per chain.")
+@click.option("--tune", type=click.IntRange(min=1), default=None, help="Tuning steps per chain.")
+@click.option("--chains", type=click.IntRange(min=1), default=None, help="Number of chains.")
+@click.option("--seed", type=int, default=None, help="Seed; the same seed gives the same draws.")
+@click.option(
+    "--card",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the model card here [default: models/README.md for the default fit].",
+)
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+def fit_command(cases, output, draws, tune, chains, seed, card, no_progress) -> None:
+    """Fit the model to a case table and save it as NetCDF, with diagnostics."""
+    from .workflow import DEFAULT_FIT, DEFAULT_MODEL, fit_and_save
+
+    output = output or DEFAULT_MODEL
+    if card is None and output == DEFAULT_MODEL:
+        card = DEFAULT_MODEL.parent / "README.md"
+    result = fit_and_save(
+        cases,
+        output,
+        draws=draws or DEFAULT_FIT["draws"],
+        tune=tune or DEFAULT_FIT["tune"],
+        chains=chains or DEFAULT_FIT["chains"],
+        seed=DEFAULT_FIT["seed"] if seed is None else seed,
+        progress=not no_progress,
+        card=card,
+    )
+    d = result.diagnostics
+    click.echo(
+        f"{output}: {result.n_cases} cases, sampler {result.sampler['name']}, "
+        f"max r-hat {d.max_rhat:.3f}, min ESS bulk {d.min_ess_bulk:.0f} / tail "
+        f"{d.min_ess_tail:.0f}, divergences {d.divergences}"
+        + (f"; model card {card}" if card else "")
+    )
+    _warn_unconverged(result)
+
+
+def _warn_unconverged(result) -> None:
+    """Say loudly on stderr when a fit has not converged."""
+    if not result.converged:
+        _echo_err(
+            "WARNING: THE FIT HAS NOT CONVERGED ("
+            + "; ".join(result.diagnostics.problems())
+            + "): its numbers are unreliable; fit again with more --draws and --tune"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = [
     "CaseTableError",
+    "ConvergenceWarning",
     "ForecastError",
     "ModelMismatchError",
     "NotFittedError",
@@ -86,3 +87,7 @@ class ModelMismatchError(ForecastError):
 
 class NotFittedError(ForecastError, AttributeError):
     """A model used before ``fit`` was called."""
+
+
+class ConvergenceWarning(UserWarning):
+    """A fit that breaks the convergence rule; its ``diagnostics.converged`` is False."""

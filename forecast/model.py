@@ -41,7 +41,7 @@ from . import __version__
 from ._io import atomic_path
 from .cases import OBLIGATIONS, RESPONSES, SCHEMA_VERSION, to_csv_text
 from .design import COVARIATES, GROUPS, Design, make_design
-from .errors import ForecastError, ModelMismatchError, NotFittedError
+from .errors import ConvergenceWarning, ForecastError, ModelMismatchError, NotFittedError
 
 __all__ = [
     "CUTPOINTS",
@@ -54,6 +54,7 @@ __all__ = [
     "data_hash",
     "diagnose",
     "fit",
+    "group_parametrization",
     "linear_predictor",
     "load",
     "merge_priors",
@@ -87,10 +88,6 @@ SAMPLER_DEFAULTS: dict[str, Any] = {"target_accept": 0.9, "adaptation": "diag"}
 #: Convergence rule: every parameter's r-hat <= 1.01, bulk and tail ESS >= 400, no
 #: divergences, E-BFMI >= 0.3 in every chain.
 RULES: dict[str, float] = {"rhat": 1.01, "ess": 400.0, "ebfmi": 0.3}
-
-
-class ConvergenceWarning(UserWarning):
-    """A fit that breaks the convergence rule; its ``diagnostics.converged`` is False."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,10 +247,56 @@ def category_probs(eta: np.ndarray, cutpoints: np.ndarray) -> np.ndarray:
 # the PyMC model
 
 
+#: Mean informative outcomes per level from which a group's effects are centred ("auto").
+CENTRE_FROM = 10.0
+
+
+def group_parametrization(design: Design, parametrization: str = "auto") -> dict[str, bool]:
+    """Return, per group, whether its effects are centred.
+
+    Centring suits groups whose levels each hold much information; non-centring suits groups
+    whose levels hold little (the funnel problem). With "auto" a group is centred when its
+    levels hold on average at least :data:`CENTRE_FROM` informative outcomes (rows with
+    ``military == 1`` or a coded response above ``none``). On the embedded table only the era
+    effect (four levels, dozens of outcomes each) is centred; supporters, conflicts and
+    alliances hold well under one outcome per level and stay non-centred.
+
+    Parameters
+    ----------
+    design : Design
+        The training design.
+    parametrization : {"auto", "noncentered", "centered"}, default "auto"
+        "noncentered" and "centered" apply to every group.
+
+    Returns
+    -------
+    dict of str to bool
+        ``True`` where the group is centred.
+
+    Raises
+    ------
+    ValueError
+        If ``parametrization`` is unknown.
+    """
+    if parametrization not in ("auto", "noncentered", "centered"):
+        raise ValueError(
+            f"parametrization must be 'auto', 'noncentered' or 'centered', not {parametrization!r}"
+        )
+    if parametrization != "auto":
+        return {g: parametrization == "centered" for g in GROUPS}
+    events = (design.military == 1) | (design.y > 0)
+    out = {}
+    for g in GROUPS:
+        idx = design.index[g]
+        n_levels = max(len(design.labels[g]), 1)
+        out[g] = float(events[idx >= 0].sum()) / n_levels >= CENTRE_FROM
+    return out
+
+
 def build_model(
     design: Design,
     priors: dict[str, dict[str, Any]] | None = None,
-    parametrization: str = "noncentered",
+    parametrization: str = "auto",
 ):
     """Build the PyMC model for a design.
 
@@ -263,9 +306,10 @@ def build_model(
         Training design; rows need a coded ``response`` (``y >= 0``) or ``military``.
     priors : dict, optional
         User priors laid over :data:`DEFAULT_PRIORS` (see :func:`merge_priors`).
-    parametrization : {"noncentered", "centered"}, default "noncentered"
+    parametrization : {"auto", "noncentered", "centered"}, default "auto"
         Group effects as ``sigma * ZeroSumNormal(1)`` (stored as a deterministic) or as
-        ``ZeroSumNormal(sigma)``.
+        ``ZeroSumNormal(sigma)``; "auto" chooses per group (see
+        :func:`group_parametrization`).
 
     Returns
     -------
@@ -282,10 +326,7 @@ def build_model(
     import pymc as pm
     import pytensor.tensor as pt
 
-    if parametrization not in ("noncentered", "centered"):
-        raise ValueError(
-            f"parametrization must be 'noncentered' or 'centered', not {parametrization!r}"
-        )
+    centred = group_parametrization(design, parametrization)
     priors = merge_priors(priors)
     full, mil_only = design.has_response, design.military_only
     if not (full.any() or mil_only.any()):
@@ -309,7 +350,7 @@ def build_model(
             sigma = _scale_rv(pm, f"sigma_{g}", priors[f"sigma_{g}"])
             if len(design.labels[g]) < 2:  # one level: its zero-sum effect is 0
                 continue
-            if parametrization == "centered":
+            if centred[g]:
                 eff = pm.ZeroSumNormal(f"{g}_effect", sigma=sigma, dims=g)
             else:
                 raw = pm.ZeroSumNormal(f"{g}_z", sigma=1.0, dims=g)
@@ -757,7 +798,7 @@ def fit(
     sampler: str = "auto",
     priors: dict[str, dict[str, Any]] | None = None,
     progressbar: bool = True,
-    parametrization: str = "noncentered",
+    parametrization: str = "auto",
     target_accept: float | None = None,
     adaptation: str | None = None,
 ) -> Fit:
@@ -778,7 +819,7 @@ def fit(
         User priors laid over :data:`DEFAULT_PRIORS`.
     progressbar : bool, default True
         Show the sampler's progress bar.
-    parametrization : {"noncentered", "centered"}, default "noncentered"
+    parametrization : {"auto", "noncentered", "centered"}, default "auto"
         Group-effect parametrisation (see :func:`build_model`).
     target_accept : float, optional
         NUTS target acceptance; default ``SAMPLER_DEFAULTS["target_accept"]``.

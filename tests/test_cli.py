@@ -70,3 +70,24 @@ def test_version_and_help(forecast_exe):
     assert r.returncode == 0 and "forecast" in r.stdout
     r = run(forecast_exe, "--help")
     assert r.returncode == 0 and "data" in r.stdout
+
+
+def test_fit_command(forecast_exe, tmp_path):
+    from forecast.cases import to_csv_text
+    from forecast.model import simulate_cases
+
+    cases, _ = simulate_cases(300, seed=3)
+    path = tmp_path / "sim.csv"
+    path.write_text(to_csv_text(cases))
+    out = tmp_path / "m.nc"
+    args = ["fit", "--cases", path, "-o", out, "--draws", 30, "--tune", 30, "--chains", 1]
+    r = run(forecast_exe, *args, "--seed", 1, "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert out.exists() and "300 cases" in r.stdout
+    assert "NOT CONVERGED" in r.stderr  # 30 draws cannot meet the ESS rule: said loudly
+    # a bad case table: exit 2, one line, and no model written
+    bad = tmp_path / "bad.csv"
+    bad.write_text(to_csv_text(cases).replace(",war,", ",battle,", 1))
+    out2 = tmp_path / "none.nc"
+    r = run(forecast_exe, "fit", "--cases", bad, "-o", out2)
+    assert _single_error_line(r) and not out2.exists()

@@ -1,0 +1,102 @@
+"""The default model: where it lives, how it is fitted, and loading it on demand.
+
+Commands that need a model use ``models/default.nc`` (relative to the working directory)
+unless given one; when it does not exist they fit it first from the embedded case table with
+:data:`DEFAULT_FIT` and write the model card beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+from .cases import load_cases
+from .errors import ConvergenceWarning, ForecastError
+
+__all__ = ["DEFAULT_FIT", "DEFAULT_MODEL", "ensure_model", "fit_and_save"]
+
+#: Where commands look for the default fit.
+DEFAULT_MODEL = Path("models") / "default.nc"
+#: Settings of the default fit (see the README's performance section for their cost).
+DEFAULT_FIT = {"draws": 1000, "tune": 1000, "chains": 4, "seed": 20261125}
+
+
+def fit_and_save(
+    cases: str | os.PathLike | None = None,
+    output: str | os.PathLike = DEFAULT_MODEL,
+    *,
+    draws: int = DEFAULT_FIT["draws"],
+    tune: int = DEFAULT_FIT["tune"],
+    chains: int = DEFAULT_FIT["chains"],
+    seed: int | None = DEFAULT_FIT["seed"],
+    progress: bool = True,
+    card: str | os.PathLike | None = None,
+):
+    """Fit the model to a case table, save it atomically and optionally write its model card.
+
+    Parameters
+    ----------
+    cases : str or os.PathLike, optional
+        A case-table CSV; default the embedded ``data/cases.csv``.
+    output : str or os.PathLike, default ``models/default.nc``
+        Where to save the fit (NetCDF).
+    draws, tune, chains, seed : int
+        Sampler settings (defaults in :data:`DEFAULT_FIT`).
+    progress : bool, default True
+        Show the sampler's progress bar.
+    card : str or os.PathLike, optional
+        Where to write the model card (Markdown); none by default.
+
+    Returns
+    -------
+    forecast.model.Fit
+        The fit; ``fit.converged`` says whether it met the convergence rule.
+    """
+    from . import model
+    from .card import write_model_card
+
+    table = load_cases(cases)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # reported by the caller
+        result = model.fit(
+            table, draws=draws, tune=tune, chains=chains, seed=seed, progressbar=progress
+        )
+    result.save(output)
+    if card is not None:
+        write_model_card(result, card, prior_predictive=model.prior_predictive(result.design))
+    return result
+
+
+def ensure_model(path: str | os.PathLike | None = None, *, progress: bool = True):
+    """Return the fit at ``path``, or the default fit, fitting it first when it is absent.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A saved fit. Default: ``models/default.nc``, fitted (with a progress bar) and
+        saved, with its model card at ``models/README.md``, when it does not exist.
+    progress : bool, default True
+        Show the progress bar when fitting.
+
+    Returns
+    -------
+    forecast.model.Fit
+        The loaded (or new) fit.
+
+    Raises
+    ------
+    ForecastError
+        If an explicit ``path`` does not exist or is not a fit of this package.
+    """
+    from . import model
+
+    if path is not None:
+        if not Path(path).exists():
+            raise ForecastError(f"{path}: no such model file (fit one with `forecast fit`)")
+        return model.load(path)
+    if DEFAULT_MODEL.exists():
+        return model.load(DEFAULT_MODEL)
+    return fit_and_save(
+        output=DEFAULT_MODEL, progress=progress, card=DEFAULT_MODEL.parent / "README.md"
+    )
