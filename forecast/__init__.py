@@ -29,12 +29,16 @@ __all__ = [
     "ForecastError",
     "ModelMismatchError",
     "NotFittedError",
+    "Prediction",
+    "Scenario",
     "ScenarioError",
     "UnknownStateError",
     "__version__",
     "fit",
     "load",
     "load_cases",
+    "load_scenario",
+    "predict",
     "validate_cases",
 ]
 
@@ -45,4 +49,12 @@ def __getattr__(name: str):
         from . import model
 
         return getattr(model, name)
+    if name in ("predict", "Prediction"):
+        from . import coalition
+
+        return getattr(coalition, name)
+    if name in ("load_scenario", "Scenario"):
+        from . import scenario
+
+        return getattr(scenario, name)
     raise AttributeError(f"module 'forecast' has no attribute {name!r}")

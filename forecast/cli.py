@@ -193,6 +193,86 @@ def fit_command(cases, output, draws, tune, chains, seed, card, no_progress) -> 
     _warn_unconverged(result)
 
 
+_MODEL_OPTION = click.option(
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A saved fit [default: models/default.nc, fitted first when absent].",
+)
+
+
+@cli.command("predict")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_MODEL_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--draws", type=click.IntRange(min=1), default=None, help="Simulation draws.")
+@click.option("--seed", type=int, default=None, help="Simulation seed.")
+def predict_command(scenario: Path, model_path, fmt: str, draws, seed) -> None:
+    """Forecast who comes to the target's aid in SCENARIO (a TOML file)."""
+    import warnings
+
+    from .coalition import predict
+    from .errors import ConvergenceWarning
+    from .scenario import load_scenario
+    from .workflow import ensure_model
+
+    spec = load_scenario(scenario)  # bad scenario: fail before any fitting
+    result = ensure_model(model_path, progress=fmt == "table")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # said below, once
+        prediction = predict(result, spec, draws=draws, seed=seed)
+    _warn_unconverged(result)
+    if fmt == "json":
+        click.echo(_json_dump(prediction.to_dict()))
+    elif fmt == "csv":
+        click.echo(prediction.to_frame().to_csv(index=False, lineterminator="\n"), nl=False)
+    else:
+        click.echo(_prediction_table(prediction))
+
+
+def _prediction_table(p) -> str:
+    """Render a prediction for a terminal: headline, responders, coalitions, analogues."""
+    s = p.scenario
+    lines = [
+        f"{s.name}: {s.aggressor} attacks {s.target} ({s.year}); {p.draws} simulated draws",
+        f"  P(anyone gives military help) = {p.p_any:.2f}   P(all do) = {p.p_all:.2f}   "
+        f"P(no one does) = {p.p_none:.2f}   expected coalition size = "
+        f"{p.expected_size:.2f}",
+        "",
+    ]
+    frame = p.responders_frame()
+    pct = round(p.interval * 100)
+    shown = frame[["responder", "obligation"]].copy()
+    for key, label in (
+        ("p_diplomatic_plus", "diplomatic+"),
+        ("p_material_plus", "material+"),
+        ("p_military", "military"),
+    ):
+        shown[label] = [
+            f"{m:.2f} [{lo:.2f}, {hi:.2f}]"
+            for m, lo, hi in zip(
+                frame[key], frame[f"{key}_lower"], frame[f"{key}_upper"], strict=True
+            )
+        ]
+    lines += [f"Per responder: mean [{pct}% interval]", shown.to_string(index=False), ""]
+    coalitions = p.coalitions(5)
+    coalitions["members"] = [", ".join(m) or "(no one)" for m in coalitions["members"]]
+    lines += ["Most likely coalitions (military help)", coalitions.to_string(index=False), ""]
+    if len(p.analogues):
+        cols = ["responder", "conflict", "year", "target", "aggressor", "supporter"]
+        cols = [c for c in [*cols, "obligation", "military", "response"] if c in p.analogues]
+        lines += ["Closest historical analogues", p.analogues[cols].to_string(index=False)]
+    return "\n".join(lines)
+
+
 def _warn_unconverged(result) -> None:
     """Say loudly on stderr when a fit has not converged."""
     if not result.converged:

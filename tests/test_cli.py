@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pandas as pd
+import pytest
+
+ROOT = Path(__file__).parent.parent
 
 
 def run(exe, *args, cwd=None):
@@ -91,3 +95,59 @@ def test_fit_command(forecast_exe, tmp_path):
     out2 = tmp_path / "none.nc"
     r = run(forecast_exe, "fit", "--cases", bad, "-o", out2)
     assert _single_error_line(r) and not out2.exists()
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    import warnings
+
+    from forecast.model import fit, simulate_cases
+
+    cases, _ = simulate_cases(300, seed=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = fit(cases, draws=40, tune=40, chains=1, seed=2, progressbar=False)
+    path = tmp_path_factory.mktemp("model") / "tiny.nc"
+    result.save(path)
+    return path
+
+
+def test_predict_json_is_one_document(forecast_exe, tiny_model):
+    import json
+
+    r = run(forecast_exe, "predict", ROOT / "data/scenarios/korea.toml", "--model", tiny_model,
+            "--format", "json", "--draws", 500)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)  # one document, nothing else on stdout
+    names = [x["responder"] for x in doc["responders"]]
+    assert "United States" in names and doc["draws"] == 500
+    assert 0 <= doc["coalition"]["p_any"] <= 1
+    assert doc["model"]["converged"] is False
+    assert "NOT CONVERGED" in r.stderr
+
+
+def test_predict_csv_and_table(forecast_exe, tiny_model):
+    scenario = ROOT / "data/scenarios/armenia.toml"
+    r = run(forecast_exe, "predict", scenario, "--model", tiny_model, "--format", "csv")
+    assert r.returncode == 0 and r.stdout.splitlines()[0].count(",") >= 3
+    r = run(forecast_exe, "predict", scenario, "--model", tiny_model)
+    assert r.returncode == 0 and "Russia" in r.stdout and "P(anyone" in r.stdout
+
+
+def test_predict_bad_inputs_exit_2(forecast_exe, tiny_model, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nyear = 2026\naggressor = "Rusia"\ntarget = "Estonia"\n'
+                   'responders = ["Finland"]\n')  # fmt: skip
+    line = _single_error_line(run(forecast_exe, "predict", bad, "--model", tiny_model))
+    assert "did you mean Russia" in line and "bad.toml" in line
+    missing = tmp_path / "nope.nc"
+    line = _single_error_line(
+        run(forecast_exe, "predict", ROOT / "data/scenarios/korea.toml", "--model", missing)
+    )
+    assert "no such model" in line
+    corrupt = tmp_path / "corrupt.nc"
+    corrupt.write_bytes(b"CDF\x01garbage")
+    line = _single_error_line(
+        run(forecast_exe, "predict", ROOT / "data/scenarios/korea.toml", "--model", corrupt)
+    )
+    assert "corrupt.nc" in line
