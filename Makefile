@@ -15,10 +15,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## the main job: the most useful command that exists (becomes the default scenario report)
+## the main job: the default scenario's PDF report (fits models/default.nc first if absent)
 report: $(STAMP)
-	$(BIN)/forecast data check data/cases.csv
-	$(BIN)/forecast data summary
+	$(BIN)/forecast report $(SCENARIO)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -28,7 +27,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
+	$(BIN)/python -m pytest tests/benchmarks -s -p no:cacheprovider -o addopts="" \
+		-o python_files="bench_*.py"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

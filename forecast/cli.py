@@ -273,6 +273,180 @@ def _prediction_table(p) -> str:
     return "\n".join(lines)
 
 
+@cli.command("report")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_MODEL_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The PDF to write [default: reports/<scenario name>.pdf].",
+)
+def report_command(scenario: Path, model_path, output) -> None:
+    """Write a PDF report of SCENARIO for readers who will not run code."""
+    import warnings
+
+    from .errors import ConvergenceWarning
+    from .report import report
+    from .workflow import ensure_model
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # said below, once
+        path = report(scenario, model_path, output)
+        result = ensure_model(model_path)  # already on disk: a quick load
+    _warn_unconverged(result)
+    click.echo(str(path))
+
+
+@cli.command("evaluate")
+@click.option(
+    "--cases",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Case table [default: the embedded data/cases.csv].",
+)
+@click.option(
+    "--scheme",
+    type=click.Choice(["conflict", "temporal"]),
+    default="conflict",
+    show_default=True,
+    help="Grouped folds by conflict, or fit-past/score-future.",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Folds of the conflict scheme.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every held-out row's predictions here (.csv or .parquet).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("models/evaluation.json"),
+    show_default=True,
+    help="Where to write the results (JSON; figures beside it).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Folds fitted in parallel on local processes.",
+)
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port).")
+@click.option("--draws", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--tune", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--chains", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+def evaluate_command(
+    cases, scheme, folds, fmt, predictions, output, jobs, scheduler, draws, tune, chains, seed
+) -> None:
+    """Cross-validate the model against three baselines on held-out conflicts."""
+    import warnings
+
+    from .cases import load_cases
+    from .errors import ConvergenceWarning
+    from .evaluate import evaluate
+    from .plots import plot_reliability, plot_scores
+
+    table = load_cases(cases)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # said below, once
+        result = evaluate(
+            table, scheme, folds, draws=draws, tune=tune, chains=chains, seed=seed, jobs=jobs,
+            scheduler=scheduler, progress=fmt == "table",
+        )  # fmt: skip
+    result.write_json(output)
+    for name, plot, arg in (
+        ("reliability", plot_reliability, result),
+        ("scores", plot_scores, result.scores),
+    ):
+        ax = plot(arg)
+        _save_figure(ax.figure, output.with_name(f"{output.stem}-{name}.svg"))
+    if predictions is not None:
+        result.write_predictions(predictions)
+    if not result.converged:
+        _echo_err("WARNING: SOME FOLD FITS HAVE NOT CONVERGED: scores are provisional")
+    if fmt == "json":
+        click.echo(_json_dump(result.to_json()))
+    else:
+        click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme} scheme)"))
+        click.echo(f"results: {output}")
+
+
+@cli.command("export")
+@_MODEL_OPTION
+@click.option(
+    "--scenario",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also export this scenario's simulated draws and summaries.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["netcdf", "parquet", "csv"]),
+    required=True,
+    help="NetCDF file, or a directory of Parquet or CSV files.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Destination (a .nc file for netcdf, a directory otherwise).",
+)
+def export_command(model_path, scenario, fmt, output) -> None:
+    """Export posterior estimates (and a scenario's draws) for other tools."""
+    import warnings
+
+    from .errors import ConvergenceWarning
+    from .export import export
+    from .workflow import ensure_model
+
+    spec = None
+    if scenario is not None:
+        from .scenario import load_scenario
+
+        spec = load_scenario(scenario)  # a bad scenario fails before any fitting
+    result = ensure_model(model_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # said below, once
+        prediction = None
+        if spec is not None:
+            from .coalition import predict
+
+            prediction = predict(result, spec, n_analogues=0)
+        written = export(result, output, fmt, prediction)
+    _warn_unconverged(result)
+    for path in written:
+        click.echo(str(path))
+
+
+def _save_figure(figure, path: Path) -> None:
+    """Save a matplotlib figure atomically (format from the file extension)."""
+    from ._io import write_atomic
+
+    fmt = path.suffix.lstrip(".")
+    write_atomic(path, lambda tmp: figure.savefig(tmp, format=fmt, bbox_inches="tight"))
+
+
 def _warn_unconverged(result) -> None:
     """Say loudly on stderr when a fit has not converged."""
     if not result.converged:

@@ -19,7 +19,7 @@ __all__ = ["DEFAULT_FIT", "DEFAULT_MODEL", "ensure_model", "fit_and_save"]
 #: Where commands look for the default fit.
 DEFAULT_MODEL = Path("models") / "default.nc"
 #: Settings of the default fit (see the README's performance section for their cost).
-DEFAULT_FIT = {"draws": 1000, "tune": 1000, "chains": 4, "seed": 20261125}
+DEFAULT_FIT = {"draws": 1000, "tune": 1000, "chains": 4, "seed": 20261125, "target_accept": 0.95}
 
 
 def fit_and_save(
@@ -30,6 +30,7 @@ def fit_and_save(
     tune: int = DEFAULT_FIT["tune"],
     chains: int = DEFAULT_FIT["chains"],
     seed: int | None = DEFAULT_FIT["seed"],
+    target_accept: float = DEFAULT_FIT["target_accept"],
     progress: bool = True,
     card: str | os.PathLike | None = None,
 ):
@@ -43,6 +44,8 @@ def fit_and_save(
         Where to save the fit (NetCDF).
     draws, tune, chains, seed : int
         Sampler settings (defaults in :data:`DEFAULT_FIT`).
+    target_accept : float
+        NUTS target acceptance (default in :data:`DEFAULT_FIT`).
     progress : bool, default True
         Show the sampler's progress bar.
     card : str or os.PathLike, optional
@@ -60,7 +63,13 @@ def fit_and_save(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # reported by the caller
         result = model.fit(
-            table, draws=draws, tune=tune, chains=chains, seed=seed, progressbar=progress
+            table,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=seed,
+            target_accept=target_accept,
+            progressbar=progress,
         )
     result.save(output)
     if card is not None:

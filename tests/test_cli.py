@@ -151,3 +151,38 @@ def test_predict_bad_inputs_exit_2(forecast_exe, tiny_model, tmp_path):
         run(forecast_exe, "predict", ROOT / "data/scenarios/korea.toml", "--model", corrupt)
     )
     assert "corrupt.nc" in line
+
+
+def test_evaluate_json(forecast_exe, tmp_path):
+    import json
+
+    from forecast.cases import to_csv_text
+    from forecast.model import simulate_cases
+
+    cases, _ = simulate_cases(300, seed=4)
+    path = tmp_path / "sim.csv"
+    path.write_text(to_csv_text(cases))
+    out = tmp_path / "ev" / "evaluation.json"
+    settings = ["--folds", 2, "--draws", 20, "--tune", 20, "--chains", 1, "--format", "json"]
+    pred = tmp_path / "p.csv"
+    r = run(forecast_exe, "evaluate", "--cases", path, *settings, "-o", out, "--predictions", pred)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert json.loads(out.read_text()) == doc
+    assert (tmp_path / "p.csv").exists() and (out.parent / "evaluation-reliability.svg").exists()
+    assert "NOT CONVERGED" in r.stderr
+
+
+def test_export_formats(forecast_exe, tiny_model, tmp_path):
+    scenario = ROOT / "data/scenarios/korea.toml"
+    for fmt, dest in (("netcdf", tmp_path / "x.nc"), ("parquet", tmp_path / "pq")):
+        r = run(forecast_exe, "export", "--model", tiny_model, "--scenario", scenario,
+                "--format", fmt, "-o", dest)  # fmt: skip
+        assert r.returncode == 0, r.stderr
+        assert dest.exists()
+    r = run(
+        forecast_exe, "export", "--model", tiny_model, "--format", "csv", "-o", tmp_path / "x.nc"
+    )
+    assert "not a directory" in _single_error_line(r)
+    r = run(forecast_exe, "export", "--model", tiny_model, "--format", "xls", "-o", tmp_path / "y")
+    assert "xls" in _single_error_line(r)
