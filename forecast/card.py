@@ -79,7 +79,44 @@ def _prior_text(spec: dict[str, Any]) -> str:
     return f"{spec['dist']}({params})"
 
 
-def render_model_card(fit, prior_predictive: dict[str, Any] | None = None) -> str:
+def _evaluation_section(evaluation: dict[str, Any]) -> list[str]:
+    """Markdown lines for the out-of-sample section, from an evaluation's JSON document."""
+    settings = evaluation.get("settings", {})
+    scores = evaluation.get("scores", {})
+    out = [
+        "## Out-of-sample performance",
+        "",
+        f"Scheme `{settings.get('scheme', '?')}`, {settings.get('folds', '?')} folds, "
+        f"{settings.get('chains', '?')} chains x ({settings.get('tune', '?')} tuning + "
+        f"{settings.get('draws', '?')} draws) per fold; every score is on held-out rows "
+        "(lower is better, except AUC).",
+        "",
+    ]
+    if not evaluation.get("converged", False):
+        out += ["**Some fold fits did not converge: these scores are provisional.**", ""]
+    out += ["| predictor | Brier | log score | RPS | AUC | calibration error (ECE) |"]
+    out += ["|---|---|---|---|---|---|"]
+    for name, sc in scores.items():
+        cells = [_fmt(sc.get(k, float("nan")), 5) for k in ("brier", "log_score", "rps")]
+        cells += [_fmt(sc.get("auc", float("nan")), 3), _fmt(sc.get("ece", float("nan")), 4)]
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    model, base = scores.get("model"), scores.get("base_rate")
+    if model and base and base.get("brier"):
+        ratio = model["brier"] / base["brier"]
+        out += [
+            "",
+            f"The model's Brier score is {ratio:.3f} times the base rate's (the goal was at "
+            f"most 0.75); its calibration error is {model.get('ece', float('nan')):.4f} "
+            "(goal at most 0.03), but nearly all predictions are below 0.1, where calibration "
+            "is easy: the few higher predictions were too confident.",
+        ]
+    out.append("")
+    return out
+
+
+def render_model_card(
+    fit, prior_predictive: dict[str, Any] | None = None, evaluation: dict | None = None
+) -> str:
     """Render a fit's model card as markdown text.
 
     Parameters
@@ -89,6 +126,8 @@ def render_model_card(fit, prior_predictive: dict[str, Any] | None = None) -> st
     prior_predictive : dict, optional
         The result of :func:`forecast.model.prior_predictive`; the section says "not run"
         when omitted.
+    evaluation : dict, optional
+        An evaluation's JSON document; adds the "Out-of-sample performance" section.
 
     Returns
     -------
@@ -199,6 +238,8 @@ def render_model_card(fit, prior_predictive: dict[str, Any] | None = None) -> st
             "mass on certainty.",
             "",
         ]
+    if evaluation:
+        out += _evaluation_section(evaluation)
     out += ["## Limitations", ""]
     out += [f"- {x}" for x in _LIMITATIONS]
     out.append("")
@@ -206,7 +247,10 @@ def render_model_card(fit, prior_predictive: dict[str, Any] | None = None) -> st
 
 
 def write_model_card(
-    fit, path: str | os.PathLike, prior_predictive: dict[str, Any] | None = None
+    fit,
+    path: str | os.PathLike,
+    prior_predictive: dict[str, Any] | None = None,
+    evaluation: dict[str, Any] | None = None,
 ) -> Path:
     """Write a fit's model card as markdown, atomically.
 
@@ -218,11 +262,14 @@ def write_model_card(
         Destination, usually ``models/README.md``.
     prior_predictive : dict, optional
         The result of :func:`forecast.model.prior_predictive`.
+    evaluation : dict, optional
+        An evaluation's JSON document (:meth:`forecast.evaluate.Evaluation.to_json`, e.g.
+        ``models/evaluation.json``): adds the "Out-of-sample performance" section.
 
     Returns
     -------
     pathlib.Path
         ``path``.
     """
-    text = render_model_card(fit, prior_predictive)
+    text = render_model_card(fit, prior_predictive, evaluation)
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -6,15 +6,17 @@ stderr and no traceback; 1 on any other failure. Set ``FORECAST_DEBUG=1`` to see
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import CaseTableError, ForecastError
+from .errors import CaseTableError, ConvergenceWarning, ForecastError
 
 
 def _echo_err(message: str) -> None:
@@ -141,13 +143,24 @@ def _table(frame, title: str) -> str:
     return f"{title}\n{shown.to_string(index=False)}\n"
 
 
-@cli.command("fit")
-@click.option(
+_CASES_OPTION = click.option(
     "--cases",
     type=click.Path(path_type=Path),
     default=None,
     help="Case table [default: the embedded data/cases.csv].",
 )
+
+
+@contextlib.contextmanager
+def _convergence_said_once():
+    """Silence ConvergenceWarning inside; the command says it once with `_warn_unconverged`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@cli.command("fit")
+@_CASES_OPTION
 @click.option(
     "-o",
     "--output",
@@ -217,17 +230,13 @@ _MODEL_OPTION = click.option(
 @click.option("--seed", type=int, default=None, help="Simulation seed.")
 def predict_command(scenario: Path, model_path, fmt: str, draws, seed) -> None:
     """Forecast who comes to the target's aid in SCENARIO (a TOML file)."""
-    import warnings
-
     from .coalition import predict
-    from .errors import ConvergenceWarning
     from .scenario import load_scenario
     from .workflow import ensure_model
 
     spec = load_scenario(scenario)  # bad scenario: fail before any fitting
     result = ensure_model(model_path, progress=fmt == "table")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # said below, once
+    with _convergence_said_once():
         prediction = predict(result, spec, draws=draws, seed=seed)
     _warn_unconverged(result)
     if fmt == "json":
@@ -285,14 +294,10 @@ def _prediction_table(p) -> str:
 )
 def report_command(scenario: Path, model_path, output) -> None:
     """Write a PDF report of SCENARIO for readers who will not run code."""
-    import warnings
-
-    from .errors import ConvergenceWarning
     from .report import report
     from .workflow import ensure_model
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # said below, once
+    with _convergence_said_once():
         path = report(scenario, model_path, output)
         result = ensure_model(model_path)  # already on disk: a quick load
     _warn_unconverged(result)
@@ -300,12 +305,7 @@ def report_command(scenario: Path, model_path, output) -> None:
 
 
 @cli.command("evaluate")
-@click.option(
-    "--cases",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Case table [default: the embedded data/cases.csv].",
-)
+@_CASES_OPTION
 @click.option(
     "--scheme",
     type=click.Choice(["conflict", "temporal"]),
@@ -358,16 +358,12 @@ def evaluate_command(
     cases, scheme, folds, fmt, predictions, output, jobs, scheduler, draws, tune, chains, seed
 ) -> None:
     """Cross-validate the model against three baselines on held-out conflicts."""
-    import warnings
-
     from .cases import load_cases
-    from .errors import ConvergenceWarning
     from .evaluate import evaluate
     from .plots import plot_reliability, plot_scores
 
     table = load_cases(cases)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # said below, once
+    with _convergence_said_once():
         result = evaluate(
             table, scheme, folds, draws=draws, tune=tune, chains=chains, seed=seed, jobs=jobs,
             scheduler=scheduler, progress=fmt == "table",
@@ -384,7 +380,7 @@ def evaluate_command(
     if not result.converged:
         _echo_err("WARNING: SOME FOLD FITS HAVE NOT CONVERGED: scores are provisional")
     if fmt == "json":
-        click.echo(_json_dump(result.to_json()))
+        click.echo(output.read_text(encoding="utf-8").rstrip("\n"))  # the document written
     else:
         click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme} scheme)"))
         click.echo(f"results: {output}")
@@ -414,9 +410,6 @@ def evaluate_command(
 )
 def export_command(model_path, scenario, fmt, output) -> None:
     """Export posterior estimates (and a scenario's draws) for other tools."""
-    import warnings
-
-    from .errors import ConvergenceWarning
     from .export import export
     from .workflow import ensure_model
 
@@ -426,8 +419,7 @@ def export_command(model_path, scenario, fmt, output) -> None:
 
         spec = load_scenario(scenario)  # a bad scenario fails before any fitting
     result = ensure_model(model_path)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # said below, once
+    with _convergence_said_once():
         prediction = None
         if spec is not None:
             from .coalition import predict

@@ -49,7 +49,8 @@ def fit_and_save(
     progress : bool, default True
         Show the sampler's progress bar.
     card : str or os.PathLike, optional
-        Where to write the model card (Markdown); none by default.
+        Where to write the model card (Markdown); none by default. An evaluation saved beside
+        ``output`` (``evaluation.json``) adds its out-of-sample section.
 
     Returns
     -------
@@ -73,7 +74,17 @@ def fit_and_save(
         )
     result.save(output)
     if card is not None:
-        write_model_card(result, card, prior_predictive=model.prior_predictive(result.design))
+        evaluation = None
+        eval_path = Path(output).parent / "evaluation.json"
+        if eval_path.exists():
+            import json
+
+            try:
+                evaluation = json.loads(eval_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                evaluation = None  # a damaged evaluation is left out of the card
+        prior = model.prior_predictive(result.design)
+        write_model_card(result, card, prior_predictive=prior, evaluation=evaluation)
     return result
 
 
