@@ -487,8 +487,7 @@ def write_netcdf(fit: Fit, path: str | os.PathLike, prediction: Prediction | Non
     post = tree["posterior"]
     post.attrs = {**post.attrs, **{k: tree.attrs[k] for k in keys}}
     with atomic_path(p) as tmp:
-        tree.to_netcdf(tmp, engine="h5netcdf")
-        os.chmod(tmp, _default_modes(tmp.parent)[0])  # mkstemp makes it private (0600)
+        tree.to_netcdf(tmp, engine="h5netcdf")  # atomic_path gives it the usual mode
     return p
 
 
