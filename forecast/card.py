@@ -215,7 +215,7 @@ def render_model_card(
     out += [
         f"- converged: **{'yes' if d.converged else 'NO'}** (rule: r-hat ≤ 1.01, bulk and "
         "tail ESS ≥ 400, no divergences, E-BFMI ≥ 0.3)",
-        f"- max r-hat {_fmt(d.max_rhat, 3)}; min bulk ESS {_fmt(d.min_ess_bulk, 0)}; "
+        f"- max r-hat {_fmt(d.max_rhat, 4)}; min bulk ESS {_fmt(d.min_ess_bulk, 0)}; "
         f"min tail ESS {_fmt(d.min_ess_tail, 0)}; divergences {d.divergences}; "
         "E-BFMI per chain " + ", ".join(_fmt(b) for b in d.ebfmi),
         "",

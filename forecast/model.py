@@ -410,7 +410,7 @@ class Diagnostics:
         """
         out = []
         if not self.max_rhat <= RULES["rhat"]:
-            out.append(f"max r-hat {self.max_rhat:.3f} > {RULES['rhat']}")
+            out.append(f"max r-hat {self.max_rhat:.4f} > {RULES['rhat']}")
         if not self.min_ess_bulk >= RULES["ess"]:
             out.append(f"min bulk ESS {self.min_ess_bulk:.0f} < {RULES['ess']:.0f}")
         if not self.min_ess_tail >= RULES["ess"]:
