@@ -91,6 +91,24 @@ def read_atop_members(path: str | os.PathLike) -> pd.DataFrame:
     return pd.concat([out, _flags(raw, _OBL), _flags(raw, cond)], axis=1)
 
 
+def _read_spans(path: str | os.PathLike, keys: list[str]) -> pd.DataFrame:
+    """Read an ATOP alliance-level file: ids, ``begin``/``end`` dates and obligations.
+
+    An end year of 0 (in force at the end of 2018) gives ``end`` NaT.
+    """
+    raw = read_csv_any(path, dtype=str, keep_default_na=False)
+    dates = ["begyr", "begmo", "begday", "endyr", "endmo", "endday"]
+    require_columns(raw, ["atopid", *keys, *dates, *_OBL], path)
+    num = raw[["atopid", *keys, *dates]].apply(pd.to_numeric, errors="coerce")
+    end_year = num["endyr"].where(num["endyr"] > 0)
+    out = pd.DataFrame({"atopid": num["atopid"].astype(int)})
+    for key in keys:
+        out[key] = num[key].fillna(0).astype(int)
+    out["begin"] = make_dates(num["begyr"], num["begmo"], num["begday"])
+    out["end"] = make_dates(end_year, num["endmo"], num["endday"])
+    return pd.concat([out, _flags(raw, _OBL)], axis=1)
+
+
 def read_atop_alliances(path: str | os.PathLike) -> pd.DataFrame:
     """Read the ATOP 5.1 alliance file (``atop5_1a.csv``).
 
@@ -105,19 +123,7 @@ def read_atop_alliances(path: str | os.PathLike) -> pd.DataFrame:
         ``atopid, begin, end`` (end NaT while in force at the end of 2018) and the
         alliance-level obligations ``defense, offense, neutral, nonagg, consul`` (bool).
     """
-    raw = read_csv_any(path, dtype=str, keep_default_na=False)
-    dates = ["begyr", "begmo", "begday", "endyr", "endmo", "endday"]
-    require_columns(raw, ["atopid", *dates, *_OBL], path)
-    num = raw[["atopid", *dates]].apply(pd.to_numeric, errors="coerce")
-    end_year = num["endyr"].where(num["endyr"] > 0)
-    out = pd.DataFrame(
-        {
-            "atopid": num["atopid"].astype(int),
-            "begin": make_dates(num["begyr"], num["begmo"], num["begday"]),
-            "end": make_dates(end_year, num["endmo"], num["endday"]),
-        }
-    )
-    return pd.concat([out, _flags(raw, _OBL)], axis=1)
+    return _read_spans(path, keys=[])
 
 
 def read_atop_phases(path: str | os.PathLike) -> pd.DataFrame:
@@ -133,20 +139,7 @@ def read_atop_phases(path: str | os.PathLike) -> pd.DataFrame:
     pandas.DataFrame
         ``atopid, phase, begin, end`` and the phase's obligations (bool).
     """
-    raw = read_csv_any(path, dtype=str, keep_default_na=False)
-    dates = ["begyr", "begmo", "begday", "endyr", "endmo", "endday"]
-    require_columns(raw, ["atopid", "phase", *dates, *_OBL], path)
-    num = raw[["atopid", "phase", *dates]].apply(pd.to_numeric, errors="coerce")
-    end_year = num["endyr"].where(num["endyr"] > 0)
-    out = pd.DataFrame(
-        {
-            "atopid": num["atopid"].astype(int),
-            "phase": num["phase"].fillna(0).astype(int),
-            "begin": make_dates(num["begyr"], num["begmo"], num["begday"]),
-            "end": make_dates(end_year, num["endmo"], num["endday"]),
-        }
-    )
-    return pd.concat([out, _flags(raw, _OBL)], axis=1)
+    return _read_spans(path, keys=["phase"])
 
 
 def read_atop_dyad_years(path: str | os.PathLike) -> pd.DataFrame:
