@@ -56,7 +56,8 @@ _LIMITATIONS = (
     "drawn from the fitted population, so predictions for it are wider than for a past case.",
     "`sided_with_aggressor` is not modelled here.",
     "Group effects are zero-sum over the levels seen in training; the era effect has at most "
-    "four levels, so its scale is weakly identified and leans on its prior.",
+    "four levels, so its scale is weakly identified and leans on its prior (a Gamma that keeps "
+    "it away from zero, where the sampler diverged under a half-normal).",
 )
 
 
@@ -188,7 +189,8 @@ def render_model_card(
         "",
     ]
     out += ["## Priors", "", "| parameter | prior |", "|---|---|"]
-    out += [f"| {k} | {_prior_text(v)} |" for k, v in fit.priors.items()]
+    names = {"cutpoints": "cutpoints (of a row at the covariate means)"}
+    out += [f"| {names.get(k, k)} | {_prior_text(v)} |" for k, v in fit.priors.items()]
     out.append("")
     s = fit.summary(0.9)
     cov = s[s["kind"] == "covariate"]

@@ -348,7 +348,6 @@ def _label_posterior(ds):
     for g in GROUPS:
         notes[f"sigma_{g}"] = f"sd of the {g} effects, log-odds"
         notes[f"{g}_effect"] = f"{g} varying effect, log-odds (zero-sum over levels)"
-        notes[f"{g}_z"] = f"raw standardised {g} effect (non-centred parametrisation)"
     for name, text in notes.items():
         if name in ds.data_vars:
             ds[name].attrs = {**ds[name].attrs, "description": text}

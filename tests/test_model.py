@@ -161,8 +161,16 @@ def test_partial_observation_likelihood_is_top_category():
     rng = np.random.default_rng(3)
     point["beta"] = rng.normal(scale=0.5, size=len(COVARIATES))
     cut = np.array([-0.5, 0.7, 1.9])
-    value = model.rvs_to_values[model["cutpoints"]].name  # the ordered-transformed value
-    point[value] = model.rvs_to_transforms[model["cutpoints"]].forward(cut).eval()
+    # the sampled cutpoints are those of a row at the covariate means
+    centred = cut - d.X.mean(axis=0) @ point["beta"]
+    rv = model["cutpoints_centred"]
+    value = model.rvs_to_values[rv].name  # the ordered-transformed value
+    point[value] = model.rvs_to_transforms[rv].forward(centred).eval()
+    (stored,) = model.replace_rvs_by_values([model["cutpoints"]])
+    inputs = model.value_vars
+    np.testing.assert_allclose(
+        model.compile_fn(stored, inputs=inputs, on_unused_input="ignore")(point), cut
+    )
     eta = d.X @ point["beta"]
     logps = model.compile_logp(vars=[model["response"], model["military"]], sum=False)(point)
 
@@ -204,6 +212,18 @@ def test_merge_priors_user_over_default():
         fm.merge_priors({"beta": {"dist": "Normal", "mu": 0, "sigma": -1}})
     with pytest.raises(ValueError, match="not one of"):
         fm.merge_priors({"sigma_era": {"dist": "Normal", "mu": 0, "sigma": 1}})
+    with pytest.raises(ValueError, match="Gamma takes alpha, beta"):
+        fm.merge_priors({"sigma_era": {"dist": "Gamma", "sigma": 1}})
+
+
+def test_scale_prior_draws_match_their_distributions():
+    rng = np.random.default_rng(0)
+    gamma = fm._scale_draws({"dist": "Gamma", "alpha": 2.0, "beta": 4.0}, 200_000, rng)
+    assert gamma.mean() == pytest.approx(0.5, rel=0.01)  # alpha / beta
+    assert gamma.var() == pytest.approx(2.0 / 16.0, rel=0.02)  # alpha / beta**2
+    half = fm._scale_draws({"dist": "HalfNormal", "sigma": 1.0}, 200_000, rng)
+    assert half.mean() == pytest.approx(np.sqrt(2 / np.pi), rel=0.01)
+    assert (gamma > 0).all() and (half >= 0).all()
 
 
 def test_prior_predictive_summary(sim):
