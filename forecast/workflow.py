@@ -19,7 +19,7 @@ __all__ = ["DEFAULT_FIT", "DEFAULT_MODEL", "ensure_model", "fit_and_save"]
 #: Where commands look for the default fit.
 DEFAULT_MODEL = Path("models") / "default.nc"
 #: Settings of the default fit (see the README's performance section for their cost).
-DEFAULT_FIT = {"draws": 1000, "tune": 1000, "chains": 4, "seed": 20261125, "target_accept": 0.99}
+DEFAULT_FIT = {"draws": 3000, "tune": 1000, "chains": 4, "seed": 20261125, "target_accept": 0.9}
 
 
 def fit_and_save(
