@@ -80,14 +80,22 @@ def _prior_text(spec: dict[str, Any]) -> str:
     return f"{spec['dist']}({params})"
 
 
-def _evaluation_section(evaluation: dict[str, Any]) -> list[str]:
+def _evaluation_section(evaluation: dict[str, Any], data_hash: str = "") -> list[str]:
     """Markdown lines for the out-of-sample section, from an evaluation's JSON document."""
     settings = evaluation.get("settings", {})
     scores = evaluation.get("scores", {})
+    scheme = settings.get("scheme", "?")
     out = [
-        "## Out-of-sample performance",
+        f"## Out-of-sample performance ({scheme} scheme)",
         "",
-        f"Scheme `{settings.get('scheme', '?')}`, {settings.get('folds', '?')} folds, "
+        f"Written {evaluation.get('created_at', '?')} by forecast "
+        f"{evaluation.get('forecast_version', '?')}.",
+        "",
+    ]
+    if data_hash and evaluation.get("data_hash") not in (None, data_hash):
+        out += ["**This evaluation was run on a different case table from this fit's.**", ""]
+    out += [
+        f"Scheme `{scheme}`, {settings.get('folds', '?')} folds, "
         f"{settings.get('chains', '?')} chains x ({settings.get('tune', '?')} tuning + "
         f"{settings.get('draws', '?')} draws) per fold; every score is on held-out rows "
         "(lower is better, except AUC).",
@@ -101,22 +109,62 @@ def _evaluation_section(evaluation: dict[str, Any]) -> list[str]:
         cells = [_fmt(sc.get(k, float("nan")), 5) for k in ("brier", "log_score", "rps")]
         cells += [_fmt(sc.get("auc", float("nan")), 3), _fmt(sc.get("ece", float("nan")), 4)]
         out.append(f"| {name} | " + " | ".join(cells) + " |")
-    model, base = scores.get("model"), scores.get("base_rate")
-    if model and base and base.get("brier"):
-        ratio = model["brier"] / base["brier"]
-        out += [
-            "",
-            f"The model's Brier score is {ratio:.3f} times the base rate's (the goal was at "
-            f"most 0.75); its calibration error is {model.get('ece', float('nan')):.4f} "
-            "(goal at most 0.03), but nearly all predictions are below 0.1, where calibration "
-            "is easy: the few higher predictions were too confident.",
-        ]
+    out += ["", *_evaluation_words(scores, evaluation.get("reliability") or [])]
     out.append("")
     return out
 
 
+def _evaluation_words(scores: dict[str, dict], reliability: list[dict]) -> list[str]:
+    """Sentences comparing the model with the baselines and the goals, from the scores."""
+    model = scores.get("model")
+    if not model:
+        return []
+    out = []
+    names = {"base_rate": "the base rate", "logistic": "the pooled logistic regression"}
+    for key, words in names.items():
+        other = scores.get(key) or {}
+        if other.get("brier") and other.get("log_score"):
+            out.append(
+                f"Against {words}: Brier {model['brier'] / other['brier']:.3f} times its "
+                f"score, log score {model['log_score'] / other['log_score']:.3f} times "
+                "(below 1 is better)."
+            )
+    base = scores.get("base_rate") or {}
+    logistic = scores.get("logistic") or {}
+    if base.get("brier"):
+        met = model["brier"] <= 0.75 * base["brier"] and (
+            not logistic.get("brier") or model["brier"] < logistic["brier"]
+        )
+        out.append(
+            "Goal (Brier at most 0.75 times the base rate's and below the logistic "
+            f"regression's): {'met' if met else 'not met'}."
+        )
+    ece = model.get("ece")
+    if ece is not None:
+        out.append(
+            f"Calibration error {ece:.4f} (goal at most 0.03: "
+            f"{'met' if ece <= 0.03 else 'not met'})."
+        )
+    rows = [r for r in reliability if r.get("predictor") == "model" and r.get("n")]
+    total = sum(r["n"] for r in rows)
+    high = [r for r in rows if r.get("lower", 0) >= 0.1]
+    n_high = sum(r["n"] for r in high)
+    if total:
+        text = f"{1 - n_high / total:.1%} of held-out predictions are below 0.1"
+        if n_high:
+            pred = sum(r["n"] * r["mean_predicted"] for r in high) / n_high
+            seen = sum(r["n"] * r["observed_rate"] for r in high) / n_high
+            text += (
+                f"; the {n_high} at or above 0.1 averaged {pred:.2f} and {seen:.2f} of them fought"
+            )
+        out.append(text + ".")
+    return [" ".join(out)] if out else []
+
+
 def render_model_card(
-    fit, prior_predictive: dict[str, Any] | None = None, evaluation: dict | None = None
+    fit,
+    prior_predictive: dict[str, Any] | None = None,
+    evaluation: dict | list[dict] | None = None,
 ) -> str:
     """Render a fit's model card as markdown text.
 
@@ -127,8 +175,9 @@ def render_model_card(
     prior_predictive : dict, optional
         The result of :func:`forecast.model.prior_predictive`; the section says "not run"
         when omitted.
-    evaluation : dict, optional
-        An evaluation's JSON document; adds the "Out-of-sample performance" section.
+    evaluation : dict or list of dict, optional
+        Evaluation JSON documents (one per scheme); each adds an "Out-of-sample performance"
+        section.
 
     Returns
     -------
@@ -240,8 +289,9 @@ def render_model_card(
             "mass on certainty.",
             "",
         ]
-    if evaluation:
-        out += _evaluation_section(evaluation)
+    evaluations = [evaluation] if isinstance(evaluation, dict) else list(evaluation or [])
+    for doc in evaluations:
+        out += _evaluation_section(doc, fit.data_hash)
     out += ["## Limitations", ""]
     out += [f"- {x}" for x in _LIMITATIONS]
     out.append("")
@@ -252,7 +302,7 @@ def write_model_card(
     fit,
     path: str | os.PathLike,
     prior_predictive: dict[str, Any] | None = None,
-    evaluation: dict[str, Any] | None = None,
+    evaluation: dict | list[dict] | None = None,
 ) -> Path:
     """Write a fit's model card as markdown, atomically.
 
@@ -264,9 +314,9 @@ def write_model_card(
         Destination, usually ``models/README.md``.
     prior_predictive : dict, optional
         The result of :func:`forecast.model.prior_predictive`.
-    evaluation : dict, optional
-        An evaluation's JSON document (:meth:`forecast.evaluate.Evaluation.to_json`, e.g.
-        ``models/evaluation.json``): adds the "Out-of-sample performance" section.
+    evaluation : dict or list of dict, optional
+        Evaluation JSON documents (:meth:`forecast.evaluate.Evaluation.to_json`, e.g.
+        ``models/evaluation.json``): each adds an "Out-of-sample performance" section.
 
     Returns
     -------

@@ -338,9 +338,9 @@ def report_command(scenario: Path, model_path, output) -> None:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("models/evaluation.json"),
-    show_default=True,
-    help="Where to write the results (JSON; figures beside it).",
+    default=None,
+    help="Where to write the results (JSON; figures beside it) [default: "
+    "models/evaluation.json, or models/evaluation-temporal.json for the temporal scheme].",
 )
 @click.option(
     "--jobs",
@@ -362,6 +362,9 @@ def evaluate_command(
     from .evaluate import evaluate
     from .plots import plot_reliability, plot_scores
 
+    if output is None:
+        suffix = "" if scheme == "conflict" else f"-{scheme}"
+        output = Path("models") / f"evaluation{suffix}.json"
     table = load_cases(cases)
     with _convergence_said_once():
         result = evaluate(
@@ -384,6 +387,29 @@ def evaluate_command(
     else:
         click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme} scheme)"))
         click.echo(f"results: {output}")
+
+
+@cli.command("card")
+@_MODEL_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the card [default: README.md beside the model].",
+)
+def card_command(model_path, output) -> None:
+    """Write a saved fit's model card, with the evaluations saved beside it."""
+    from .workflow import DEFAULT_MODEL, ensure_model, evaluations_beside, write_card
+
+    with _convergence_said_once():
+        result = ensure_model(model_path)
+    model_path = model_path or DEFAULT_MODEL
+    output = output or Path(model_path).parent / "README.md"
+    docs = evaluations_beside(model_path)
+    write_card(result, output, docs)
+    click.echo(f"{output}: model card of {model_path} ({len(docs)} evaluation(s))")
+    _warn_unconverged(result)
 
 
 @cli.command("export")

@@ -14,7 +14,14 @@ from pathlib import Path
 from .cases import load_cases
 from .errors import ConvergenceWarning, ForecastError
 
-__all__ = ["DEFAULT_FIT", "DEFAULT_MODEL", "ensure_model", "fit_and_save"]
+__all__ = [
+    "DEFAULT_FIT",
+    "DEFAULT_MODEL",
+    "ensure_model",
+    "evaluations_beside",
+    "fit_and_save",
+    "write_card",
+]
 
 #: Where commands look for the default fit.
 DEFAULT_MODEL = Path("models") / "default.nc"
@@ -49,8 +56,8 @@ def fit_and_save(
     progress : bool, default True
         Show the sampler's progress bar.
     card : str or os.PathLike, optional
-        Where to write the model card (Markdown); none by default. An evaluation saved beside
-        ``output`` (``evaluation.json``) adds its out-of-sample section.
+        Where to write the model card (Markdown); none by default. Evaluations saved beside
+        ``output`` (``evaluation*.json``) add their out-of-sample sections.
 
     Returns
     -------
@@ -58,7 +65,6 @@ def fit_and_save(
         The fit; ``fit.converged`` says whether it met the convergence rule.
     """
     from . import model
-    from .card import write_model_card
 
     table = load_cases(cases)
     with warnings.catch_warnings():
@@ -74,18 +80,58 @@ def fit_and_save(
         )
     result.save(output)
     if card is not None:
-        evaluation = None
-        eval_path = Path(output).parent / "evaluation.json"
-        if eval_path.exists():
-            import json
-
-            try:
-                evaluation = json.loads(eval_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                evaluation = None  # a damaged evaluation is left out of the card
-        prior = model.prior_predictive(result.design)
-        write_model_card(result, card, prior_predictive=prior, evaluation=evaluation)
+        write_card(result, card, evaluations_beside(output))
     return result
+
+
+def evaluations_beside(model_path: str | os.PathLike) -> list[dict]:
+    """Read the evaluations saved beside a fit (``evaluation*.json`` in its directory).
+
+    Parameters
+    ----------
+    model_path : str or os.PathLike
+        A saved fit, e.g. ``models/default.nc``.
+
+    Returns
+    -------
+    list of dict
+        Their JSON documents, by file name; a damaged file is left out.
+    """
+    import json
+
+    out = []
+    for path in sorted(Path(model_path).parent.glob("evaluation*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a damaged evaluation is left out of the card
+        if isinstance(doc, dict) and "scores" in doc:
+            out.append(doc)
+    return out
+
+
+def write_card(fit, path: str | os.PathLike, evaluations: list[dict] | None = None) -> Path:
+    """Write a fit's model card, with its prior predictive check and out-of-sample sections.
+
+    Parameters
+    ----------
+    fit : forecast.model.Fit
+        A fitted or loaded model.
+    path : str or os.PathLike
+        Where to write the card (Markdown), atomically.
+    evaluations : list of dict, optional
+        Evaluation documents (:func:`evaluations_beside`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    from . import model
+    from .card import write_model_card
+
+    prior = model.prior_predictive(fit.design)
+    return write_model_card(fit, path, prior_predictive=prior, evaluation=evaluations or None)
 
 
 def ensure_model(path: str | os.PathLike | None = None, *, progress: bool = True):

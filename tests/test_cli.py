@@ -186,3 +186,54 @@ def test_export_formats(forecast_exe, tiny_model, tmp_path):
     assert "not a directory" in _single_error_line(r)
     r = run(forecast_exe, "export", "--model", tiny_model, "--format", "xls", "-o", tmp_path / "y")
     assert "xls" in _single_error_line(r)
+
+
+def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_path):
+    import json
+    import shutil
+
+    model = tmp_path / "m.nc"
+    shutil.copy(tiny_model, model)
+    scores = {
+        "model": {"brier": 0.02, "log_score": 0.10, "ece": 0.01},
+        "base_rate": {"brier": 0.04, "log_score": 0.20, "ece": 0.0},
+        "logistic": {"brier": 0.025, "log_score": 0.12, "ece": 0.02},
+    }
+    reliability = [
+        {
+            "predictor": "model",
+            "lower": 0.0,
+            "n": 90,
+            "mean_predicted": 0.02,
+            "observed_rate": 0.0,
+        },
+        {
+            "predictor": "model",
+            "lower": 0.3,
+            "n": 10,
+            "mean_predicted": 0.35,
+            "observed_rate": 0.2,
+        },
+    ]
+    for name, scheme in (
+        ("evaluation.json", "conflict"),
+        ("evaluation-temporal.json", "temporal"),
+    ):
+        doc = {"settings": {"scheme": scheme}, "scores": scores, "reliability": reliability}
+        (tmp_path / name).write_text(json.dumps(doc))
+    (tmp_path / "evaluation-broken.json").write_text("{not json")  # left out, not fatal
+    r = run(forecast_exe, "card", "--model", model)
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "README.md").read_text()
+    assert "(2 evaluation(s))" in r.stdout
+    assert "## Out-of-sample performance (conflict scheme)" in text
+    assert "## Out-of-sample performance (temporal scheme)" in text
+    # the words are computed from the scores: 0.02 / 0.04 and 0.02 / 0.025
+    assert "Against the base rate: Brier 0.500 times its score, log score 0.500 times" in text
+    assert "Against the pooled logistic regression: Brier 0.800 times" in text
+    assert "below the logistic regression's): met." in text
+    assert "Calibration error 0.0100 (goal at most 0.03: met)" in text
+    assert "90.0% of held-out predictions are below 0.1; the 10 at or above 0.1 averaged " in text
+    assert "0.35 and 0.20 of them fought" in text
+    r = run(forecast_exe, "card", "--model", tmp_path / "absent.nc")
+    assert _single_error_line(r)
