@@ -153,9 +153,10 @@ def _evaluation_words(scores: dict[str, dict], reliability: list[dict]) -> list[
         text = f"{1 - n_high / total:.1%} of held-out predictions are below 0.1"
         if n_high:
             pred = sum(r["n"] * r["mean_predicted"] for r in high) / n_high
-            seen = sum(r["n"] * r["observed_rate"] for r in high) / n_high
+            fought = round(sum(r["n"] * r["observed_rate"] for r in high))
             text += (
-                f"; the {n_high} at or above 0.1 averaged {pred:.2f} and {seen:.2f} of them fought"
+                f"; the {n_high} at or above 0.1 had a mean prediction of {pred:.2f}, and "
+                f"{fought} of them ({fought / n_high:.0%}) fought"
             )
         out.append(text + ".")
     return [" ".join(out)] if out else []
@@ -203,7 +204,7 @@ def render_model_card(
     )
     out += ["## Fit", ""]
     out += [
-        f"- forecast version: {__version__}; card written {created}",
+        f"- forecast version: {__version__}; fit saved {created}",
         f"- sampler: {fit.sampler.get('name')} ({fit.sampler.get('chains')} chains × "
         f"{fit.sampler.get('draws')} draws after {fit.sampler.get('tune')} tuning steps; "
         f"target_accept {fit.sampler.get('target_accept')}, "

@@ -95,12 +95,14 @@ def evaluations_beside(model_path: str | os.PathLike) -> list[dict]:
     Returns
     -------
     list of dict
-        Their JSON documents, by file name; a damaged file is left out.
+        Their JSON documents, ``evaluation.json`` first, then by file name; a damaged file
+        is left out.
     """
     import json
 
     out = []
-    for path in sorted(Path(model_path).parent.glob("evaluation*.json")):
+    paths = Path(model_path).parent.glob("evaluation*.json")
+    for path in sorted(paths, key=lambda p: (p.name != "evaluation.json", p.name)):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

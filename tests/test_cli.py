@@ -233,7 +233,8 @@ def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_p
     assert "Against the pooled logistic regression: Brier 0.800 times" in text
     assert "below the logistic regression's): met." in text
     assert "Calibration error 0.0100 (goal at most 0.03: met)" in text
-    assert "90.0% of held-out predictions are below 0.1; the 10 at or above 0.1 averaged " in text
-    assert "0.35 and 0.20 of them fought" in text
+    assert "90.0% of held-out predictions are below 0.1; the 10 at or above 0.1 had a " in text
+    assert "mean prediction of 0.35, and 2 of them (20%) fought" in text
+    assert text.index("(conflict scheme)") < text.index("(temporal scheme)")
     r = run(forecast_exe, "card", "--model", tmp_path / "absent.nc")
     assert _single_error_line(r)
