@@ -70,6 +70,7 @@ __all__ = [
     "expected_calibration_error",
     "load_evaluation",
     "log_score",
+    "mean_probs",
     "ranked_probability_score",
     "reliability_table",
     "roc_auc",
@@ -493,11 +494,27 @@ def _subset(design: Design, rows: slice) -> Design:
     )
 
 
-def _model_probs(fitted, design: Design, seed: int, chunk_cells: int = 4_000_000) -> np.ndarray:
+def mean_probs(fitted, design: Design, seed: int = 0, chunk_cells: int = 4_000_000) -> np.ndarray:
     """Posterior-mean four-level probabilities of every row, in row chunks to bound memory.
 
     The draws of new levels (new conflicts) are made once for the whole design, so rows of one
     new conflict share them whatever the chunking.
+
+    Parameters
+    ----------
+    fitted : forecast.model.Fit
+        A fit.
+    design : Design
+        Rows coded with the fit's scaling (``make_design(table, fitted.design.scaling)``).
+    seed : int, default 0
+        Randomness of new levels (:meth:`forecast.model.Fit.draws_for`).
+    chunk_cells : int, default 4_000_000
+        Draws x rows x 4 computed at once.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_rows, 4)``: P(none), P(diplomatic), P(material), P(military).
     """
     from .model import category_probs, linear_predictor
 
@@ -530,7 +547,7 @@ def _run_fold(
         warnings.simplefilter("ignore", ConvergenceWarning)
         fitted = _fit_model(train, seed=seed, progressbar=False, **fit_kwargs)
     design = make_design(test, scaling=fitted.design.scaling)
-    probs = {"model": _model_probs(fitted, design, seed)}
+    probs = {"model": mean_probs(fitted, design, seed)}
     probs.update(baseline_predictions(train, test))
     columns: dict[str, np.ndarray] = {}
     for name in PREDICTORS:
