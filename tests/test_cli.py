@@ -173,6 +173,27 @@ def test_evaluate_json(forecast_exe, tmp_path):
     assert "NOT CONVERGED" in r.stderr
 
 
+def test_evaluate_temporal_on_the_embedded_table(forecast_exe, tmp_path):
+    """The real table end to end, at settings a CI run affords (short, unconverged fits)."""
+    import json
+
+    import forecast
+
+    settings = ["--draws", 30, "--tune", 30, "--chains", 1, "--format", "json"]
+    r = run(forecast_exe, "evaluate", "--scheme", "temporal", *settings, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc == json.loads((tmp_path / "models" / "evaluation-temporal.json").read_text())
+    cases = forecast.load_cases()
+    years = cases["year"].astype(int)
+    folds = doc["folds"]
+    assert [f["n_train"] for f in folds] == [(years <= 1945).sum(), (years <= 1991).sum()]
+    assert [f["n_test"] for f in folds] == [years.between(1946, 1991).sum(), (years >= 1992).sum()]
+    assert set(doc["scores"]) == {"model", "base_rate", "obligation_rate", "logistic"}
+    assert {s["n"] for s in doc["scores"].values()} == {int((years >= 1946).sum())}
+    assert doc["data_hash"] == forecast.model.data_hash(cases)
+
+
 def test_export_formats(forecast_exe, tiny_model, tmp_path):
     scenario = ROOT / "data/scenarios/korea.toml"
     for fmt, dest in (("netcdf", tmp_path / "x.nc"), ("parquet", tmp_path / "pq")):

@@ -9,7 +9,8 @@ Environment knobs (all optional):
 - ``BENCH_DATA``: ``real`` (``forecast.load_cases()``, the default when it loads), ``sim``.
 - ``BENCH_ROWS``: rows of the simulated table for the sampler comparison (default 5000).
 - ``BENCH_SIZES``: comma-separated row counts for the scaling run (default
-  ``5000,20000,50000``).
+  ``5000,20000,50000``), simulated from the default fit's posterior medians when
+  ``models/default.nc`` exists.
 - ``BENCH_DRAWS``: draws per chain to start from (default 1000; doubled once if the ESS target
   is not met, unless ``BENCH_RETRY=0``).
 - ``BENCH_VARIANTS``: comma-separated sampler variants of the comparison (default
@@ -24,12 +25,13 @@ from __future__ import annotations
 import os
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from forecast import model as fm
-from forecast.design import GROUPS, make_design
+from forecast.design import COVARIATES, GROUPS, make_design
 
 TARGET_ESS = 1000.0
 
@@ -131,8 +133,28 @@ def test_sampler_comparison():
     "rows", [int(x) for x in os.environ.get("BENCH_SIZES", "5000,20000,50000").split(",")]
 )
 def test_fit_time_by_rows(rows):
+    what, truth = _truth()
     cases, _ = fm.simulate_cases(
-        rows, n_supporters=200, n_conflicts=max(400, rows // 50), n_alliances=150, seed=rows
+        rows,
+        n_supporters=200,
+        n_conflicts=max(400, rows // 50),
+        n_alliances=150,
+        seed=rows,
+        **truth,
     )
     seconds, f, ok = _timed_fit(cases, sampler="auto")
-    print("\n" + _line(f"nutpie (auto) {rows} rows", seconds, f, ok), flush=True)
+    label = f"nutpie (auto) {rows} rows"
+    print(f"\n(parameters: {what})\n" + _line(label, seconds, f, ok), flush=True)
+
+
+def _truth() -> tuple[str, dict]:
+    """True parameters for the simulation: the default fit's posterior medians if it exists."""
+    path = Path("models/default.nc")
+    if not path.exists():
+        return "the simulator's defaults (no models/default.nc)", {}
+    d = fm.load(path).draws()
+    beta = dict(zip(COVARIATES, np.median(d["beta"], axis=0).tolist(), strict=True))
+    sigma = {g: float(np.median(d[f"sigma_{g}"])) for g in GROUPS}
+    cutpoints = tuple(float(c) for c in np.median(d["cutpoints"], axis=0))
+    truth = {"beta": beta, "sigma": sigma, "cutpoints": cutpoints}
+    return "posterior medians of models/default.nc", truth
