@@ -372,7 +372,8 @@ def build_model(
         eta = pt.dot(design.X - xbar, beta)
         # Rows of one conflict share their conflict, era, alliance and alliance-conflict
         # levels: those four effects are summed once per distinct combination ("cell") and
-        # gathered to the rows once, which halves the work per gradient on the real table.
+        # gathered to the rows once: a fifth less time per gradient on the real table
+        # (tests/benchmarks/bench_gradient.py).
         cell_groups = [g for g in GROUPS if g != "supporter"]
         cells, cell_of_row = np.unique(
             np.column_stack([design.index[g] for g in cell_groups]), axis=0, return_inverse=True
