@@ -53,13 +53,9 @@ RESPONDERS = [
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
+def setup(tmp_path_factory, simulated_fit):
     tmp = tmp_path_factory.mktemp("bench_predict")
-    cases, _ = fm.simulate_cases(2000, n_supporters=80, n_conflicts=150, n_alliances=30, seed=4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted = fm.fit(cases, draws=1000, tune=500, chains=4, seed=2, progressbar=False)
-    path = fitted.save(tmp / "fit.nc")
+    path, cases = simulated_fit
     t0 = time.perf_counter()
     loaded = fm.load(path)
     load_s = time.perf_counter() - t0

@@ -36,13 +36,9 @@ BALTIC = Path(__file__).parent.parent.parent / "data" / "scenarios" / "baltic.to
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("bench_report")
-    cases, _ = fm.simulate_cases(2000, n_supporters=80, n_conflicts=150, n_alliances=30, seed=4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted = fm.fit(cases, draws=1000, tune=500, chains=4, seed=2, progressbar=False)
-    return fitted.save(tmp / "fit.nc"), cases, tmp
+def saved(tmp_path_factory, simulated_fit):
+    path, cases = simulated_fit
+    return path, cases, tmp_path_factory.mktemp("bench_report")
 
 
 def _best(fn, repeat):
