@@ -1,4 +1,4 @@
-"""The case table: schema v1, validation and loading.
+"""The case table: schema v2, validation and loading.
 
 One row is one potential responder's decision in one attack on one state (see
 ``data/README.md``, the codebook). This module holds the schema as code, a validator that reports
@@ -32,19 +32,24 @@ __all__ = [
     "OBLIGATIONS",
     "RESPONSES",
     "SCHEMA_VERSION",
+    "TARGET_ROLES",
+    "V2_COLUMNS",
     "default_cases_path",
     "era_of",
     "load_cases",
     "validate_cases",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: ATOP obligation types, weakest first; a supporter's obligation is the strongest in force.
 OBLIGATIONS = ("none", "consultation", "nonaggression", "neutrality", "offense", "defense")
 #: Levels of help, lowest first.
 RESPONSES = ("none", "diplomatic", "material", "military")
 EVENT_TYPES = ("war", "mid", "curated")
+#: How the ally in need came into the fighting: attacked, or entered by its own act (it opened
+#: the fighting or declared war first).
+TARGET_ROLES = ("attacked", "entered")
 #: Eras of the international system: (label, first year, last year).
 ERAS = (
     ("pre-1914", 1816, 1913),
@@ -115,19 +120,30 @@ COLUMNS: tuple[Column, ...] = (
     Column("conflict", "str", True, "readable name of the conflict"),
     Column("event_type", "enum", True, "war, mid or curated", EVENT_TYPES),
     Column("year", "int", True, "year the attack began", low=1816),
-    Column("target", "str", True, "the state attacked"),
+    Column("target", "str", True, "the ally in need: the state attacked, or entering the war"),
     Column("target_ccode", "ccode", True, "COW code of the target"),
-    Column("aggressor", "str", True, "the principal attacker"),
+    Column("target_role", "enum", True, "attacked, or entered by its own act", TARGET_ROLES),
+    Column("aggressor", "str", True, "the principal state the target fights"),
     Column("aggressor_ccode", "ccode", True, "COW code of the aggressor"),
     Column("supporter", "str", True, "the potential responder"),
     Column("supporter_ccode", "ccode", True, "COW code of the supporter"),
     Column("obligation", "enum", True, "strongest commitment to the target", OBLIGATIONS),
     Column("conditional", "flag", True, "the commitment carries ATOP conditions"),
+    Column("invoked", "flag", False, "that commitment applies to this attack (casus foederis)"),
     Column("alliance", "str", False, "ATOP id or treaty name of that commitment"),
     Column("alliance_age", "int", False, "years since the supporter entered it", low=0),
+    Column(
+        "aggressor_obligation", "enum", True, "strongest commitment to the aggressor", OBLIGATIONS
+    ),
+    Column("aggressor_conditional", "flag", True, "that commitment carries ATOP conditions"),
+    Column("aggressor_invoked", "flag", False, "that commitment applies to this attack"),
+    Column("aggressor_alliance", "str", False, "ATOP id or treaty name of that commitment"),
     Column("response", "enum", False, "ordered level of help, empty if uncoded", RESPONSES),
     Column("military", "flag", True, "joined the fighting on the target's side"),
     Column("sided_with_aggressor", "flag", True, "fought on the aggressor's side"),
+    Column(
+        "aggressor_response", "enum", False, "level of help to the aggressor, if sourced", RESPONSES
+    ),
     Column("join_lag_days", "int", False, "days from the attack to joining", low=0),
     Column("supporter_major", "flag", True, "supporter is a COW major power"),
     Column("target_major", "flag", True, "target is a COW major power"),
@@ -135,6 +151,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("supporter_democracy", "flag", False, "supporter is a BMR democracy"),
     Column("target_democracy", "flag", False, "target is a BMR democracy"),
     Column("contiguous", "flag", True, "supporter borders target or aggressor"),
+    Column("rival_aggressor", "flag", True, "supporter and aggressor are strategic rivals"),
+    Column("rival_target", "flag", True, "supporter and target are strategic rivals"),
+    Column("distance_km", "float", False, "minimum distance supporter-target, km", low=0),
+    Column("distance_capitals", "flag", False, "distance_km is between capitals (flag)"),
+    Column("shared_igos", "int", False, "IGOs both supporter and target belong to", low=0),
     Column("aggressor_nuclear", "flag", True, "aggressor is nuclear-armed"),
     Column("supporter_nuclear", "flag", True, "supporter is nuclear-armed"),
     Column("supporter_cinc", "float", False, "COW CINC score of the supporter", low=0, high=1),
@@ -142,6 +163,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("target_cinc", "float", False, "COW CINC score of the target", low=0, high=1),
     Column("source", "str", True, "dataset rows or citation"),
 )
+#: Columns new in schema v2; a table that lacks all of them is a v1 table.
+V2_COLUMNS = (
+    "target_role", "invoked", "aggressor_obligation", "aggressor_conditional",
+    "aggressor_invoked", "aggressor_alliance", "aggressor_response", "rival_aggressor",
+    "rival_target", "distance_km", "distance_capitals", "shared_igos",
+)  # fmt: skip
 _BY_NAME = {c.name: c for c in COLUMNS}
 REQUIRED = tuple(c.name for c in COLUMNS if c.required)
 
@@ -223,16 +250,29 @@ def validate_cases(table: pd.DataFrame) -> list[Problem]:
     target, aggressor and supporter all different; ``response == "military"`` exactly when
     ``military == 1`` where response is coded; not both ``military`` and
     ``sided_with_aggressor``; non-empty ``source``; ``conflict_id`` of the form ``war-<n>``,
-    ``mid-<n>`` or a lower-case slug, matching ``event_type``.
+    ``mid-<n>`` or a lower-case slug, matching ``event_type``; ``aggressor_response ==
+    "military"`` exactly when ``sided_with_aggressor == 1`` where it is coded; ``invoked`` and
+    ``aggressor_invoked`` empty where the obligation is ``none``. A table without any of the
+    schema v2 columns is reported once, as a v1 table, with the command that rebuilds it.
     """
     problems: list[Problem] = []
     header = [str(c) for c in table.columns]
+    v1 = [c for c in V2_COLUMNS if c not in header]
+    if len(v1) == len(V2_COLUMNS) and set(header) & set(REQUIRED):
+        return [
+            Problem(
+                1,
+                "header",
+                f"a schema v1 table (it lacks the schema v{SCHEMA_VERSION} columns "
+                f"{', '.join(v1)}); rebuild it with `forecast data build --source DIR -o FILE`",
+            )
+        ]
     for name in REQUIRED:
         if name not in header:
             problems.append(Problem(1, name, "required column is missing from the header"))
     for name in header:
         if name not in _BY_NAME:
-            problems.append(Problem(1, name, "unknown column (not in schema v1)"))
+            problems.append(Problem(1, name, f"unknown column (not in schema v{SCHEMA_VERSION})"))
     seen_ids: dict[str, int] = {}
     cols = [_BY_NAME[c] for c in header if c in _BY_NAME]
     records = table.astype(object).where(table.notna(), "").to_dict("records")
@@ -290,6 +330,28 @@ def _row_rules(row: int, v: dict[str, str], seen_ids: dict[str, int]) -> list[Pr
             out.append(
                 Problem(row, "response", f"response {response!r} contradicts military={military}")
             )
+    sided, agg_response = v.get("sided_with_aggressor"), v.get("aggressor_response")
+    if sided is not None and agg_response is not None:
+        if (agg_response == "military") != (sided == "1"):
+            out.append(
+                Problem(
+                    row,
+                    "aggressor_response",
+                    f"aggressor_response {agg_response!r} contradicts sided_with_aggressor={sided}",
+                )
+            )
+    for prefix in ("", "aggressor_"):
+        obligation, invoked = v.get(f"{prefix}obligation"), v.get(f"{prefix}invoked")
+        if obligation == "none" and invoked is not None:
+            out.append(
+                Problem(
+                    row,
+                    f"{prefix}invoked",
+                    f"{prefix}invoked must be empty when {prefix}obligation is 'none'",
+                )
+            )
+    if v.get("distance_capitals") is not None and v.get("distance_km") is None:
+        out.append(Problem(row, "distance_capitals", "set but distance_km is empty"))
     if military == "1" and v.get("sided_with_aggressor") == "1":
         out.append(
             Problem(row, "sided_with_aggressor", "military and sided_with_aggressor are both 1")
@@ -374,7 +436,7 @@ def load_cases(path: str | os.PathLike | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or os.PathLike, optional
-        A CSV file in schema v1. Default: the embedded ``data/cases.csv``.
+        A CSV file in schema v2. Default: the embedded ``data/cases.csv``.
 
     Returns
     -------

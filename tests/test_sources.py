@@ -141,17 +141,24 @@ def test_mid_csv_and_dta(tmp_path):
 def test_atop_members_open_exit_and_conditions(tmp_path):
     cols = ["atopid", "member", "phase", "yrent", "moent", "dayent", "yrexit", "moexit"]
     cols += ["dayexit", "defense", "offense", "neutral", "nonagg", "consul", "defcon"]
-    cols += ["offcon", "neucon", "concon", "version"]
+    cols += ["offcon", "neucon", "concon", "cowwar"]
+    fields = [f for group in atop.CONDITION_FIELDS.values() for f in group]
+    cols += [*fields, "version"]
+    cond = ["0"] * len(fields)
+    loc = cond.copy()
+    loc[fields.index("defcoloc")] = "1"
     rows = [
-        "3180,2,0,1949,8,24,0,0,0,1,0,0,0,1,1,0,0,0,5.1",
-        "3180,200,0,1949,8,24,0,0,0,1,0,0,0,1,1,0,0,0,5.1",
-        "2315,200,0,1939,8,25,1945,,,1,0,0,0,0,1,0,0,0,5.1",
+        ",".join(["3180,2,0,1949,8,24,0,0,0,1,0,0,0,1,1,0,0,0,0", *loc, "5.1"]),
+        ",".join(["3180,200,0,1949,8,24,0,0,0,1,0,0,0,1,1,0,0,0,0", *loc, "5.1"]),
+        ",".join(["2315,200,0,1939,8,25,1945,,,1,0,0,0,0,1,0,0,0,139", *cond, "5.1"]),
     ]
     path = write(tmp_path / "atop5_1m.csv", [",".join(cols), *rows], "\r\n")
     members = atop.read_atop_members(path)
     assert pd.isna(members.exit.iloc[0])  # 0 = still in force at the end of 2018
     assert members.exit.iloc[2] == pd.Timestamp("1945-01-01")  # unknown month and day
     assert members.defense.all() and members.defcon.all()
+    assert members.defcoloc.tolist() == [True, True, False]
+    assert members.cowwar.tolist() == [0, 0, 139]
 
 
 def test_atop_dyad_years_gzip(tmp_path):

@@ -15,6 +15,7 @@ from ._common import make_dates, read_csv_any, require_columns
 
 __all__ = [
     "FILES",
+    "CONDITION_FIELDS",
     "OBLIGATION_COLUMNS",
     "read_atop_alliances",
     "read_atop_dyad_years",
@@ -45,7 +46,20 @@ CONDITION_COLUMNS = {
     "consul": "concon",
 }
 
+#: ATOP's member-level condition fields of each obligation (codebook section 2.3): the
+#: obligation applies only against a particular adversary (``*coadv``), in a location
+#: (``*coloc``), in an ongoing conflict (``*cocon``), against a number of adversaries
+#: (``*conum``), if demands are met (``*codem``), if the ally did not provoke (``*conpr``), if the
+#: ally was attacked (``neucoatt``) or on request (``concoreq``).
+CONDITION_FIELDS = {
+    "defense": ("defcoadv", "defcoloc", "defcocon", "defconum", "defcodem", "defconpr"),
+    "offense": ("offcoadv", "offcoloc", "offcocon", "offconum", "offcodem"),
+    "neutral": ("neucoadv", "neucoloc", "neucocon", "neuconum", "neucodem", "neuconpr", "neucoatt"),
+    "consul": ("concoadv", "concoloc", "concocon", "concoreq"),
+}
+
 _OBL = list(OBLIGATION_COLUMNS)
+_FIELDS = [f for fields in CONDITION_FIELDS.values() for f in fields]
 
 
 def _flags(raw: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
@@ -64,8 +78,10 @@ def read_atop_members(path: str | os.PathLike) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``atopid, member, phase, entry, exit`` (``exit`` NaT while in force at the end of
-        2018), the member's obligations ``defense, offense, neutral, nonagg, consul`` (bool)
-        and their conditions ``defcon, offcon, neucon, concon`` (bool).
+        2018), the member's obligations ``defense, offense, neutral, nonagg, consul`` (bool),
+        their conditions ``defcon, offcon, neucon, concon`` (bool), the detailed condition
+        fields of :data:`CONDITION_FIELDS` (bool) and ``cowwar`` (the COW war an obligation
+        conditional on an ongoing conflict refers to; 0 where none).
 
     References
     ----------
@@ -76,8 +92,12 @@ def read_atop_members(path: str | os.PathLike) -> pd.DataFrame:
     raw = read_csv_any(path, dtype=str, keep_default_na=False)
     dates = ["yrent", "moent", "dayent", "yrexit", "moexit", "dayexit"]
     cond = list(CONDITION_COLUMNS.values())
-    require_columns(raw, ["atopid", "member", "phase", *dates, *_OBL, *cond], path)
-    num = raw[["atopid", "member", "phase", *dates]].apply(pd.to_numeric, errors="coerce")
+    require_columns(
+        raw, ["atopid", "member", "phase", "cowwar", *dates, *_OBL, *cond, *_FIELDS], path
+    )
+    num = raw[["atopid", "member", "phase", "cowwar", *dates]].apply(
+        pd.to_numeric, errors="coerce"
+    )
     exit_year = num["yrexit"].where(num["yrexit"] > 0)
     out = pd.DataFrame(
         {
@@ -86,9 +106,10 @@ def read_atop_members(path: str | os.PathLike) -> pd.DataFrame:
             "phase": num["phase"].fillna(0).astype(int),
             "entry": make_dates(num["yrent"], num["moent"], num["dayent"]),
             "exit": make_dates(exit_year, num["moexit"], num["dayexit"]),
+            "cowwar": num["cowwar"].fillna(0).astype(int),
         }
     )
-    return pd.concat([out, _flags(raw, _OBL), _flags(raw, cond)], axis=1)
+    return pd.concat([out, _flags(raw, _OBL), _flags(raw, cond), _flags(raw, _FIELDS)], axis=1)
 
 
 def _read_spans(path: str | os.PathLike, keys: list[str]) -> pd.DataFrame:
@@ -120,10 +141,19 @@ def read_atop_alliances(path: str | os.PathLike) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``atopid, begin, end`` (end NaT while in force at the end of 2018) and the
-        alliance-level obligations ``defense, offense, neutral, nonagg, consul`` (bool).
+        ``atopid, begin, end`` (end NaT while in force at the end of 2018), the
+        alliance-level obligations ``defense, offense, neutral, nonagg, consul`` (bool), and
+        the threat the treaty names: ``specthrt`` (0 none, 1 specific states, 2 a region,
+        3 states in a region, 4 an ongoing conflict, 5 non-state actors, 6 another alliance;
+        ``<NA>`` unknown) and ``statthr1``, ``statthr2`` (COW codes of the states named; 0
+        none).
     """
-    return _read_spans(path, keys=[])
+    out = _read_spans(path, keys=[])
+    raw = read_csv_any(path, dtype=str, keep_default_na=False)
+    require_columns(raw, ["specthrt", "statthr1", "statthr2"], path)
+    for col in ("specthrt", "statthr1", "statthr2"):
+        out[col] = pd.to_numeric(raw[col], errors="coerce").astype("Int64")
+    return out
 
 
 def read_atop_phases(path: str | os.PathLike) -> pd.DataFrame:

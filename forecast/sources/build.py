@@ -1,26 +1,26 @@
-"""The case builder: original COW, ATOP and BMR files -> the case table (schema v1).
+"""The case builder: original COW, ATOP, BMR and derived files -> the case table (schema v2).
 
 The rules are written out in the codebook (``data/README.md``); in short:
 
-- **Attacks.** Each COW inter-state war: the initiator side's first participants are the
-  aggressors and the other side's first participants the targets (one attack per target, with
-  the initiator as principal aggressor). States invaded after a war began are new attacks in
-  that war (``data/latter_attacks.csv``, e.g. Germany's invasion of Norway on 9 April 1940).
-  Each MID 4.3 dispute in which an originator on side A used force (hostility level 4 or 5)
-  is an attack on each originator of side B, unless the dispute is part of a COW war (it
-  involves two states on opposite sides of the war and was under way when the war began or
-  began during it): then it is counted once, as the war.
+- **Attacks** (:mod:`forecast.sources.attacks`): every state entering a COW war on the side
+  fighting the initiator, at its entry date (the war's first-day targets and every later
+  entrant: an "ally in need"), and each MID 4.3 dispute in which an originator on side A used
+  force (hostility level 4 or 5) against the originators of side B, unless it is part of a war.
 - **Potential responders** do not depend on the outcome: every state with a written
-  commitment to the target in force on the attack date, every major power, and every state
-  contiguous to the target or the aggressor, that was in the state system then; the attack's
-  own aggressors and targets, and states already at war in it, are not responders.
+  commitment to the target or to the aggressor in force on the attack date, every major power,
+  and every state contiguous to the target or the aggressor, that was in the state system
+  then; the attack's own aggressors and targets, and states already at war in it, are not
+  responders.
+- **Commitments** both ways: the supporter's strongest obligation to the target and to the
+  aggressor, and whether the attack invokes each (:mod:`forecast.sources.invocation`).
 - **Outcomes.** ``military`` = entered the war (or used force in the dispute) on the target's
   side after the attack; ``sided_with_aggressor`` = the same on the other side. The first side
   a state fought on counts (Italy joined Germany in 1940 before switching in 1943). A state
-  that was itself invaded into the war did not choose to join it: its later fighting is not
+  that was itself attacked into the war did not choose to join it: its later fighting is not
   counted as a response to earlier attacks (the USSR's war from June 1941 is not help to
   Poland; its invasion of Poland alongside Germany in September 1939 is siding with the
   aggressor, from MID 4.3 dispute 258).
+- **Dyadic predictors** (:mod:`forecast.sources.dyads`): rivalry, distance, shared IGOs.
 """
 
 from __future__ import annotations
@@ -32,70 +32,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import states as _states
 from ..cases import COLUMNS, to_csv_text, validate_cases
 from ..errors import CaseTableError, SourceDataError
-from . import atop, bmr, cow, embedded
+from . import atop, bmr, cow, derived, embedded
 from ._common import find_file
-from .covariates import Covariates
+from .attacks import Attack, _states_name, mid_attacks, war_attacks
+from .covariates import Commitment, Covariates
+from .dyads import Dyads
+from .invocation import Occasion, Rules, decide
 
 __all__ = ["Attack", "build_cases", "read_sources", "write_cases"]
-
-#: Hostility level from which a MID participant "used force" (4 use of force, 5 war).
-FORCE = 4
-#: Days of slack when matching an invaded state's COW entry date to its attack date.
-_SLACK = pd.Timedelta(days=7)
-
-
-@dataclass
-class Attack:
-    """One attack on one state: the unit whose potential responders become rows.
-
-    Parameters
-    ----------
-    conflict_id, conflict, event_type : str
-        As in the case table.
-    date : pandas.Timestamp
-        Day the attack began.
-    target, aggressor : int
-        COW codes.
-    excluded : set of int
-        States that are not responders (the attack's own sides, states already at war).
-    evidence : dict
-        ``supporter -> (relation, date, source)`` where relation is ``"target"`` (fought on
-        the target's side) or ``"aggressor"``.
-    source : str
-        The dataset rows that define the attack.
-    """
-
-    conflict_id: str
-    conflict: str
-    event_type: str
-    date: pd.Timestamp
-    target: int
-    aggressor: int
-    excluded: set[int] = field(default_factory=set)
-    evidence: dict[int, tuple[str, pd.Timestamp, str]] = field(default_factory=dict)
-    source: str = ""
-
-    def add_evidence(self, ccode: int, relation: str, date: pd.Timestamp, source: str) -> None:
-        """Record that ``ccode`` fought with ``relation``'s side from ``date`` (earliest wins)."""
-        if ccode in (self.target, self.aggressor):
-            return
-        current = self.evidence.get(ccode)
-        if current is None or date < current[1]:
-            self.evidence[ccode] = (relation, date, source)
-
 
 @dataclass
 class Sources:
     """The original tables the builder reads (see :func:`read_sources`)."""
 
     wars: pd.DataFrame
+    dyadic_wars: pd.DataFrame
     disputes: pd.DataFrame
     participants: pd.DataFrame
     covariates: Covariates
-    later_attacks: pd.DataFrame
+    dyads: Dyads
+    rules: Rules
+    war_entries: pd.DataFrame
     curated: pd.DataFrame
     responses: pd.DataFrame
     files: dict[str, Path]
@@ -110,8 +69,9 @@ def read_sources(source: str | os.PathLike, data: str | os.PathLike | None = Non
         Directory holding the original files under their published names (any sub-folder
         layout, e.g. ``cow/``, ``atop/``, ``democracy/``, ``derived/``).
     data : str or os.PathLike, optional
-        Directory of this project's hand-coded tables (``nuclear.csv``,
-        ``later_attacks.csv``, ``curated.csv``, ``responses.csv``, ``alliance_changes.csv``).
+        Directory of this project's hand-coded tables (``nuclear.csv``, ``war_entries.csv``,
+        ``invocation.csv``, ``rivalry_changes.csv``, ``curated.csv``, ``responses.csv``,
+        ``alliance_changes.csv``).
         Default: the embedded ``data/``.
 
     Returns
@@ -126,6 +86,12 @@ def read_sources(source: str | os.PathLike, data: str | os.PathLike | None = Non
     """
     readers: dict[str, tuple[Callable, list[str]]] = {
         "wars": (cow.read_cow_wars, cow.FILES["read_cow_wars"]),
+        "dyadic_wars": (cow.read_cow_dyadic_wars, cow.FILES["read_cow_dyadic_wars"]),
+        "alliances": (atop.read_atop_alliances, atop.FILES["read_atop_alliances"]),
+        "rivalries": (derived.read_rivalries, derived.FILES["read_rivalries"]),
+        "mindist": (derived.read_mindist, derived.FILES["read_mindist"]),
+        "capitals": (derived.read_capitals, derived.FILES["read_capitals"]),
+        "igos": (derived.read_igos, derived.FILES["read_igos"]),
         "states": (cow.read_cow_states, cow.FILES["read_cow_states"]),
         "majors": (cow.read_cow_majors, cow.FILES["read_cow_majors"]),
         "nmc": (cow.read_cow_nmc, cow.FILES["read_cow_nmc"]),
@@ -158,13 +124,24 @@ def read_sources(source: str | os.PathLike, data: str | os.PathLike | None = Non
         tables["members"],
         embedded.read_nuclear(d / "nuclear.csv"),
         embedded.read_alliance_changes(d / "alliance_changes.csv"),
+        tables["alliances"],
+    )
+    dyads = Dyads(
+        tables["rivalries"],
+        tables["mindist"],
+        tables["capitals"],
+        tables["igos"],
+        embedded.read_rivalry_changes(d / "rivalry_changes.csv"),
     )
     return Sources(
         wars=tables["wars"],
+        dyadic_wars=tables["dyadic_wars"],
         disputes=tables["disputes"],
         participants=tables["participants"],
         covariates=cov,
-        later_attacks=embedded.read_later_attacks(d / "later_attacks.csv"),
+        dyads=dyads,
+        rules=Rules(embedded.read_invocation(d / "invocation.csv")),
+        war_entries=embedded.read_war_entries(d / "war_entries.csv"),
         curated=embedded.read_curated(d / "curated.csv"),
         responses=embedded.read_responses(d / "responses.csv"),
         files=files,
@@ -182,198 +159,6 @@ def _first_found(source, names: list[str], reader: str) -> Path:
     raise last
 
 
-# ---------------------------------------------------------------------------------------------
-# attacks
-
-
-def _principal(candidates: pd.DataFrame, cov: Covariates, year: int) -> int:
-    """The principal attacker: an initiator first, then the highest CINC, then the lowest code."""
-    ranked = sorted(
-        candidates.itertuples(index=False),
-        key=lambda r: (not r.initiator, -(cov.cinc(r.ccode, year) or 0.0), r.ccode),
-    )
-    return int(ranked[0].ccode)
-
-
-def war_attacks(src: Sources) -> tuple[list[Attack], set[int]]:
-    """Return the attacks in COW wars, and the MID numbers that are part of a war.
-
-    Parameters
-    ----------
-    src : Sources
-        From :func:`read_sources`.
-
-    Returns
-    -------
-    attacks : list of Attack
-        One per target of each war's first day, and one per later invasion.
-    matched : set of int
-        MID dispute numbers counted as part of a war (not attacks of their own).
-    """
-    cov = src.covariates
-    attacks: list[Attack] = []
-    matched: set[int] = set()
-    parts = src.participants
-    by_disp = dict(tuple(parts.groupby("dispnum")))
-    by_state_disp = parts.groupby("ccode").dispnum.agg(set).to_dict()
-    for warnum, war in src.wars.groupby("warnum", sort=True):
-        name = str(war.war_name.iloc[0])
-        a_sides = set(war.side[war.initiator])
-        if len(a_sides) != 1:
-            raise SourceDataError(f"COW war {warnum}: cannot tell the initiator side")
-        a_side = a_sides.pop()
-        war_end = war[["end", "end2"]].max(axis=1).max()
-        agg_rows = war[war.side == a_side]
-        tgt_rows = war[war.side != a_side]
-        first_a = agg_rows[agg_rows.start == agg_rows.start.min()]
-        first_t = tgt_rows[tgt_rows.start == tgt_rows.start.min()]
-        year = int(first_t.start.min().year)
-        principal = _principal(
-            agg_rows[agg_rows.initiator] if agg_rows.initiator.any() else first_a, cov, year
-        )
-        co_aggressors = set(first_a.ccode) | {principal}
-        source = f"COW-war v4.0 WarNum {warnum}"
-        specs = [(int(t), principal, first_t.start.min(), source) for t in first_t.ccode]
-        for r in src.later_attacks[src.later_attacks.warnum == warnum].itertuples(index=False):
-            specs.append(
-                (int(r.target_ccode), int(r.aggressor_ccode), r.date, f"{source} (later attack)")
-            )
-        invaded = {t: d for t, _, d, _ in specs}
-        side_of = {}
-        for r in war.sort_values("start").itertuples(index=False):
-            side_of.setdefault(int(r.ccode), r.side)
-        for target, aggressor, date, src_text in specs:
-            t_rows = war[war.ccode == target]
-            t_side = int(t_rows.sort_values("start").side.iloc[0])
-            co_targets = {t for t, _, d, _ in specs if d == date}
-            already = set(war.ccode[(war.start < date)])
-            attack = Attack(
-                conflict_id=f"war-{warnum}",
-                conflict=name,
-                event_type="war",
-                date=date,
-                target=target,
-                aggressor=aggressor,
-                excluded=co_aggressors | co_targets | already | {aggressor},
-                source=src_text,
-            )
-            for r in war.sort_values(["start", "side"]).itertuples(index=False):
-                c = int(r.ccode)
-                if r.start < date or _was_invaded(invaded, c, r.start, date):
-                    continue
-                relation = "target" if r.side == t_side else "aggressor"
-                attack.add_evidence(c, relation, r.start, "")
-            # MIDs of this attack: target and aggressor on opposite sides while the war lasts
-            shared = by_state_disp.get(target, set()) & by_state_disp.get(aggressor, set())
-            for disp in sorted(shared):
-                p = by_disp[disp]
-                live = p[(p.end >= date) & (p.start <= war_end)]
-                t_spell = live[live.ccode == target]
-                a_spell = live[live.ccode == aggressor]
-                if t_spell.empty or a_spell.empty:
-                    continue
-                t_side_a = bool(t_spell.sort_values("start").side_a.iloc[0])
-                if not (a_spell.side_a != t_side_a).any():
-                    continue
-                matched.add(disp)
-                used_force = live[live.hostlev >= FORCE]
-                for r in used_force.itertuples(index=False):
-                    c = int(r.ccode)
-                    if not _mid_counts(c, r.end, side_of, invaded, date):
-                        continue
-                    relation = "target" if r.side_a == t_side_a else "aggressor"
-                    attack.add_evidence(
-                        c, relation, max(r.start, date), f"MID 4.3 dispnum3 {disp}"
-                    )
-            attacks.append(attack)
-    return attacks, matched
-
-
-def _mid_counts(ccode: int, spell_end, side_of: dict, invaded: dict, attack_date) -> bool:
-    """Whether a MID spell is evidence of how ``ccode`` responded to an attack in a war.
-
-    COW's war participation is authoritative for the war's participants, so MID spells count
-    only for states that never took part in the war (Bahrain in the Gulf War), and for states
-    invaded into it later whose spell ended before that invasion (the USSR in Poland, September
-    1939). A spell that runs into a state's own invasion is that invasion, not a response
-    (Belgium's spell in dispute 258 runs from August 1939 to May 1940).
-    """
-    if ccode not in side_of:
-        return True
-    d = invaded.get(ccode)
-    return d is not None and d > attack_date and spell_end < d - _SLACK
-
-
-def _was_invaded(invaded: dict[int, pd.Timestamp], ccode: int, when, attack_date) -> bool:
-    """Return whether ``ccode`` was invaded into the war after the attack, by ``when``.
-
-    Its fighting from its own invasion on is no response to the earlier attack.
-    """
-    d = invaded.get(ccode)
-    return d is not None and d > attack_date and when >= d - _SLACK
-
-
-def mid_attacks(src: Sources, matched: set[int]) -> list[Attack]:
-    """Return the attacks in MID 4.3 disputes that are not part of a COW war.
-
-    Parameters
-    ----------
-    src : Sources
-        From :func:`read_sources`.
-    matched : set of int
-        Dispute numbers already counted as wars.
-
-    Returns
-    -------
-    list of Attack
-        One per originator on side B of each dispute in which an originator on side A used
-        force (hostility level 4 or 5).
-    """
-    cov = src.covariates
-    attacks: list[Attack] = []
-    starts = src.disputes.set_index("dispnum").start
-    for disp, p in src.participants.groupby("dispnum", sort=True):
-        if disp in matched:
-            continue
-        orig = p[p.originator]
-        side_a = orig[orig.side_a & (orig.hostlev >= FORCE)]
-        side_b = orig[~orig.side_a]
-        if side_a.empty or side_b.empty:
-            continue
-        date = starts.get(disp, p.start.min())
-        year = int(date.year)
-        ranked = sorted(
-            side_a.itertuples(index=False),
-            key=lambda r: (-int(r.hostlev), -(cov.cinc(r.ccode, year) or 0.0), r.ccode),
-        )
-        aggressor = int(ranked[0].ccode)
-        originators = set(orig.ccode)
-        for target in sorted(set(side_b.ccode)):
-            attack = Attack(
-                conflict_id=f"mid-{disp}",
-                conflict=f"MID {disp}: {_states_name(aggressor)} vs {_states_name(target)}",
-                event_type="mid",
-                date=date,
-                target=int(target),
-                aggressor=aggressor,
-                excluded=originators,
-                source=f"MID 4.3 dispnum3 {disp}",
-            )
-            joiners = p[~p.originator & (p.hostlev >= FORCE)].sort_values("start")
-            for r in joiners.itertuples(index=False):
-                relation = "aggressor" if r.side_a else "target"
-                attack.add_evidence(int(r.ccode), relation, max(r.start, date), "")
-            attacks.append(attack)
-    return attacks
-
-
-def _states_name(code: int) -> str:
-    try:
-        return _states.name(code)
-    except Exception:
-        return str(code)
-
-
 def responders(attack: Attack, cov: Covariates) -> list[int]:
     """The potential responders of an attack, by the outcome-independent rule.
 
@@ -387,30 +172,74 @@ def responders(attack: Attack, cov: Covariates) -> list[int]:
     Returns
     -------
     list of int
-        Sorted COW codes: states with a written commitment to the target in force, major
-        powers, and states contiguous to the target or the aggressor, that were in the state
-        system on the attack date, less the attack's own sides and states already at war.
+        Sorted COW codes: states with a written commitment to the target or to the aggressor
+        in force, major powers, and states contiguous to the target or the aggressor, that
+        were in the state system on the attack date, less the attack's own sides and states
+        already at war.
     """
     d, y = attack.date, attack.date.year
-    pool = cov.allies(attack.target, d) | set(cov.majors(d))
+    pool = cov.allies(attack.target, d) | cov.allies(attack.aggressor, d) | set(cov.majors(d))
     pool |= cov.neighbours(attack.target, y) | cov.neighbours(attack.aggressor, y)
     pool -= attack.excluded | {attack.target, attack.aggressor}
     return sorted(c for c in pool if cov.in_system(c, d))
 
 
-# ---------------------------------------------------------------------------------------------
-# rows
+def _occasions(attack: Attack) -> tuple[Occasion, Occasion]:
+    """The attack seen from the target and from the aggressor (for the casus foederis)."""
+    attacked = attack.role == "attacked"
+    common = {"conflict_id": attack.conflict_id, "event_type": attack.event_type}
+    to_target = Occasion(
+        **common, opponent=attack.aggressor, attacked=attacked, defending=True,
+        warnum=attack.warnum,
+    )  # fmt: skip
+    to_aggressor = Occasion(
+        **common, opponent=attack.target, attacked=not attacked and attack.event_type == "war",
+        defending=False, warnum=attack.warnum,
+    )  # fmt: skip
+    return to_target, to_aggressor
 
 
-def _row(attack: Attack, supporter: int, cov: Covariates) -> dict:
+def _obligations(attack: Attack, supporter: int, cov: Covariates, rules: Rules) -> dict:
+    """The supporter's commitments to the target and to the aggressor, and their invocation."""
+    d, y = attack.date, int(attack.date.year)
+    out, sources = {}, []
+    for prefix, partner, occasion in zip(
+        ("", "aggressor_"), (attack.target, attack.aggressor), _occasions(attack), strict=True
+    ):
+
+        def judge(c: Commitment, partner=partner, occasion=occasion):
+            return decide(
+                c.terms, occasion, alliance=c.alliance, member=supporter, partner=partner,
+                rules=rules,
+            )[0]  # fmt: skip
+
+        comm = cov.commitment(supporter, partner, d, judge)
+        invoked, why = (None, "")
+        if comm is not None:
+            invoked, why = decide(
+                comm.terms, occasion, alliance=comm.alliance, member=supporter,
+                partner=partner, rules=rules,
+            )  # fmt: skip
+            sources.append(comm.source)
+            if why:
+                sources.append(f"invoked: {why}")
+        out[f"{prefix}obligation"] = comm.obligation if comm else "none"
+        out[f"{prefix}conditional"] = int(comm.conditional) if comm else 0
+        out[f"{prefix}invoked"] = invoked
+        out[f"{prefix}alliance"] = comm.alliance if comm else ""
+        if not prefix:
+            out["alliance_age"] = (y - comm.since.year) if comm else None
+    out["_sources"] = sources
+    return out
+
+
+def _row(attack: Attack, supporter: int, cov: Covariates, rules: Rules) -> dict:
     d, y = attack.date, int(attack.date.year)
     t, a, s = attack.target, attack.aggressor, supporter
-    comm = cov.commitment(s, t, d)
+    obligations = _obligations(attack, s, cov, rules)
     relation, when, ev_source = attack.evidence.get(s, (None, None, ""))
     military = int(relation == "target")
-    sources = [attack.source]
-    if comm is not None:
-        sources.append(comm.source)
+    sources = [attack.source, *obligations.pop("_sources")]
     if ev_source:
         sources.append(ev_source)
     return {
@@ -421,17 +250,16 @@ def _row(attack: Attack, supporter: int, cov: Covariates) -> dict:
         "year": y,
         "target": _states_name(t),
         "target_ccode": t,
+        "target_role": attack.role,
         "aggressor": _states_name(a),
         "aggressor_ccode": a,
         "supporter": _states_name(s),
         "supporter_ccode": s,
-        "obligation": comm.obligation if comm else "none",
-        "conditional": int(comm.conditional) if comm else 0,
-        "alliance": comm.alliance if comm else "",
-        "alliance_age": (y - comm.since.year) if comm else None,
+        **obligations,
         "response": "",
         "military": military,
         "sided_with_aggressor": int(relation == "aggressor"),
+        "aggressor_response": "",
         "join_lag_days": (when - d).days if military else None,
         **_state_covariates(t, a, s, d, cov),
         "source": "; ".join(dict.fromkeys(x for x in sources if x)),
@@ -460,7 +288,9 @@ def _curated_rows(src: Sources) -> tuple[list[dict], set[tuple[int, int, int]]]:
     """Return the curated rows with covariates filled, and their attack keys.
 
     The keys are (year, target, aggressor): a curated attack supersedes a MID attack on the
-    same states in the same year.
+    same states in the same year. Commitments both ways and their invocation are filled by
+    the same rules as for COW rows (an ``obligation`` coded in the file is kept, with
+    ``invoked`` decided for the commitment the rules find, where it is the same).
     """
     cov = src.covariates
     rows, keys = [], set()
@@ -468,18 +298,22 @@ def _curated_rows(src: Sources) -> tuple[list[dict], set[tuple[int, int, int]]]:
         d = r["start_date"]
         t, a, s = int(r["target_ccode"]), int(r["aggressor_ccode"]), int(r["supporter_ccode"])
         keys.add((int(d.year), t, a))
-        comm = cov.commitment(s, t, d)
+        attack = Attack(r["conflict_id"], r["conflict"], "curated", d, t, a, "attacked")
         row = {k: r.get(k, "") for k in (c.name for c in COLUMNS) if k in r}
-        if not r.get("obligation"):
-            row["obligation"] = comm.obligation if comm else "none"
-            row["conditional"] = int(comm.conditional) if comm else 0
-            row["alliance"] = comm.alliance if comm else ""
-            row["alliance_age"] = (d.year - comm.since.year) if comm else None
+        obligations = _obligations(attack, s, cov, src.rules)
+        sources = [r["source"]]
+        extra = obligations.pop("_sources")
+        if r.get("obligation"):  # coded by hand: keep it, and its invocation only if the same
+            same = r.get("alliance", "") == obligations["alliance"]
+            for k in ("obligation", "conditional", "alliance", "alliance_age"):
+                obligations[k] = r.get(k, "")
+            if not same:
+                obligations["invoked"] = None
+        sources.extend(extra)
+        row.update(obligations)
+        row["target_role"] = "attacked"
         row.update(_state_covariates(t, a, s, d, cov))
         row["year"] = int(r["year"])
-        sources = [r["source"]]
-        if comm is not None and not r.get("obligation"):
-            sources.append(comm.source)
         row["source"] = "; ".join(dict.fromkeys(sources))
         row["_date"] = d
         rows.append(row)
@@ -564,13 +398,14 @@ def build_cases(
             attacks.append(attack)
     rows: list[dict] = []
     for attack in _progress(attacks, progress, "building cases"):
-        rows.extend(_row(attack, s, cov) for s in responders(attack, cov))
+        rows.extend(_row(attack, s, cov, src.rules) for s in responders(attack, cov))
     rows.extend(curated)
     table = pd.DataFrame(rows)
     table = table.sort_values(
         ["year", "_date", "conflict_id", "target_ccode", "aggressor_ccode", "supporter_ccode"],
         kind="stable",
     ).reset_index(drop=True)
+    table = src.dyads.add(table, table["_date"])
     table = table.drop(columns="_date")
     table = _apply_responses(table, src.responses)
     text_table = pd.read_csv(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..cases import OBLIGATIONS
-from .atop import CONDITION_COLUMNS, OBLIGATION_COLUMNS
+from .atop import CONDITION_COLUMNS, CONDITION_FIELDS, OBLIGATION_COLUMNS
+from .invocation import Terms, terms_of
 
 #: The last day each source codes; later dates use this day's (or year's) values.
 STATES_END = pd.Timestamp("2016-12-31")
@@ -43,6 +44,10 @@ class Commitment:
         When the supporter entered that alliance.
     source : str
         Where the commitment is coded.
+    terms : tuple of Terms
+        Its conditions, for deciding whether an attack invokes it
+        (:func:`forecast.sources.invocation.decide`); two where a pact is both defensive and
+        offensive.
     """
 
     obligation: str
@@ -50,6 +55,7 @@ class Commitment:
     alliance: str
     since: pd.Timestamp
     source: str
+    terms: tuple[Terms, ...] = (Terms("none"),)
 
 
 class Covariates:
@@ -71,6 +77,8 @@ class Covariates:
         From :func:`~forecast.sources.embedded.read_nuclear`.
     alliance_changes : pandas.DataFrame
         From :func:`~forecast.sources.embedded.read_alliance_changes`.
+    alliances : pandas.DataFrame, optional
+        From :func:`~forecast.sources.atop.read_atop_alliances` (the named threats).
     """
 
     def __init__(
@@ -84,6 +92,7 @@ class Covariates:
         members: pd.DataFrame,
         nuclear: pd.DataFrame,
         alliance_changes: pd.DataFrame,
+        alliances: pd.DataFrame | None = None,
     ):
         self._states = _spells(states, "start", "end")
         self._majors = _spells(majors, "start", "end")
@@ -102,14 +111,14 @@ class Covariates:
         for a, b, y in zip(contiguity.ccode1, contiguity.ccode2, contiguity.year, strict=True):
             self._contig[int(y)].add((int(a), int(b)))
         self._neighbours: dict[tuple[int, int], set[int]] = {}
-        self._members = _member_table(members, alliance_changes)
+        self._members = _member_table(members, alliance_changes, _threats(alliances))
         # plain tuples per member: (alliance, entry, exit, rank, conditional, since, order, src)
         self._by_member: dict[int, list[tuple]] = defaultdict(list)
         self._by_alliance: dict[str, list[tuple]] = defaultdict(list)
         for r in self._members.itertuples(index=False):
             exit_ = r.exit if pd.notna(r.exit) else pd.Timestamp.max
             spell = (r.alliance, r.entry, exit_, _RANK[r.obligation], bool(r.conditional))
-            spell += (r.since, r.alliance_order, r.source, int(r.member))
+            spell += (r.since, r.alliance_order, r.source, int(r.member), r.terms)
             self._by_member[int(r.member)].append(spell)
             self._by_alliance[r.alliance].append(spell)
 
@@ -166,12 +175,29 @@ class Covariates:
         out.discard(target)
         return out
 
-    def commitment(self, supporter: int, target: int, date: pd.Timestamp) -> Commitment | None:
+    def commitment(
+        self, supporter: int, target: int, date: pd.Timestamp, judge=None
+    ) -> Commitment | None:
         """Return the strongest commitment of ``supporter`` to ``target`` in force on ``date``.
 
         Among alliances of both states in force on ``date``, the supporter's strongest
         obligation wins (defense > offense > neutrality > nonaggression > consultation); ties
-        go to an unconditional one, then the oldest membership, then the lowest alliance id.
+        go to one the attack invokes (where ``judge`` is given), then an unconditional one,
+        then the oldest membership, then the lowest alliance id.
+
+        Parameters
+        ----------
+        supporter, target : int
+            COW codes.
+        date : pandas.Timestamp
+            The day.
+        judge : callable, optional
+            ``judge(commitment) -> 1, 0 or None``: whether the attack invokes it.
+
+        Returns
+        -------
+        Commitment or None
+            None where no commitment is in force.
         """
         shared = {sp[0] for sp in self._by_member.get(target, ()) if _on(sp, date)}
         mine = [
@@ -179,8 +205,18 @@ class Covariates:
         ]
         if not mine:
             return None
-        best = min(mine, key=lambda sp: (-sp[3], sp[4], sp[5], sp[6]))
-        return Commitment(OBLIGATIONS[best[3]], best[4], best[0], best[5], best[7])
+        found = [
+            (sp, Commitment(OBLIGATIONS[sp[3]], sp[4], sp[0], sp[5], sp[7], sp[9]))
+            for sp in mine
+        ]
+        order = {1: 0, None: 1, 0: 2}
+
+        def key(item):
+            sp, c = item
+            invoked = order[judge(c)] if judge is not None else 0
+            return (-sp[3], invoked, sp[4], sp[5], sp[6])
+
+        return min(found, key=key)[1]
 
     def commitments_in_force(self, date: pd.Timestamp) -> pd.DataFrame:
         """Return every directed commitment in force on ``date`` (the strongest per pair).
@@ -239,16 +275,44 @@ def _active(spells: dict, ccode: int, date: pd.Timestamp) -> bool:
     return _in_spells(spells.get(int(ccode), ()), date)
 
 
-def _member_table(members: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+def _threats(alliances: pd.DataFrame | None) -> dict[int, tuple[int, ...]]:
+    """ATOP id -> the states its treaty names as the threat (where ``specthrt`` names states)."""
+    if alliances is None:
+        return {}
+    out = {}
+    for r in alliances.itertuples(index=False):
+        if pd.notna(r.specthrt) and int(r.specthrt) in (1, 3):
+            named = (r.statthr1, r.statthr2)
+            out[int(r.atopid)] = tuple(int(x) for x in named if pd.notna(x) and int(x) > 0)
+    return out
+
+
+def _member_table(
+    members: pd.DataFrame, changes: pd.DataFrame, threats: dict[int, tuple[int, ...]]
+) -> pd.DataFrame:
     """One row per (alliance, member, phase) with the member's strongest obligation."""
     rows = []
     for r in members.itertuples(index=False):
-        obligation, conditional = "none", False
+        obligation, conditional, terms = "none", False, (Terms("none"),)
         for col, name in OBLIGATION_COLUMNS.items():
             if getattr(r, col):
                 obligation = name
                 cond_col = CONDITION_COLUMNS.get(col)
                 conditional = bool(getattr(r, cond_col)) if cond_col else False
+                # a defense pact that is also offensive applies to its partner's wars of either
+                # kind (the Pact of Steel, ATOP 2445): keep the terms of both
+                kinds = [k for k in ("defense", "offense") if getattr(r, k)] or [col]
+                if col not in kinds:
+                    kinds = [col]
+                terms = tuple(
+                    terms_of(
+                        k,
+                        {f: bool(getattr(r, f, False)) for f in CONDITION_FIELDS.get(k, ())},
+                        threats.get(int(r.atopid), ()),
+                        int(r.cowwar),
+                    )
+                    for k in kinds
+                )
                 break
         rows.append(
             {
@@ -260,6 +324,7 @@ def _member_table(members: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
                 "obligation": obligation,
                 "conditional": conditional,
                 "source": f"ATOP 5.1 atopid {r.atopid}",
+                "terms": terms,
             }
         )
     table = pd.DataFrame(rows)
@@ -276,6 +341,13 @@ def _member_table(members: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
             continue  # already a member in force
         obligation = r.obligation if r.obligation in _RANK else "defense"
         order = int(alliance.split()[1]) if alliance.startswith("ATOP ") else 10**6
+        conditional = str(r.conditional).strip() == "1"
+        same = table[(table.alliance == alliance) & (table.obligation == obligation)]
+        if len(same):  # joining an ATOP alliance: its members' terms (latest phase)
+            terms = same.sort_values("entry", kind="stable").terms.iloc[-1]
+        else:
+            kind = {v: k for k, v in OBLIGATION_COLUMNS.items()}[obligation]
+            terms = (Terms(kind, frozenset({"unknown"}) if conditional else frozenset()),)
         new = {
             "alliance": alliance,
             "alliance_order": order,
@@ -283,9 +355,10 @@ def _member_table(members: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
             "entry": r.date,
             "exit": pd.NaT,
             "obligation": obligation,
-            "conditional": str(r.conditional).strip() == "1",
+            "conditional": conditional,
             "source": r.source,
             "since": r.date,
+            "terms": terms,
         }
         table = pd.concat([table, pd.DataFrame([new])], ignore_index=True)
     return table.reset_index(drop=True)

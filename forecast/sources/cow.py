@@ -12,12 +12,14 @@ import os
 
 import pandas as pd
 
+from ..errors import SourceDataError
 from ._common import cow_na, make_dates, read_csv_any, read_stata_or_csv, require_columns
 
 __all__ = [
     "FILES",
     "read_cow_codes",
     "read_cow_contiguity",
+    "read_cow_dyadic_wars",
     "read_cow_majors",
     "read_cow_nmc",
     "read_cow_states",
@@ -29,6 +31,7 @@ __all__ = [
 #: Published file names each reader looks for (first found wins).
 FILES = {
     "read_cow_wars": ["Inter-StateWarData_v4.0.csv"],
+    "read_cow_dyadic_wars": ["directed_dyadic_war.csv", "directed dyadic war may 2018.dta"],
     "read_cow_states": ["states2016.csv"],
     "read_cow_majors": ["majors2016.csv"],
     "read_cow_nmc": ["NMC_5_0.csv"],
@@ -90,6 +93,60 @@ def read_cow_wars(path: str | os.PathLike) -> pd.DataFrame:
         }
     )
     return out
+
+
+def read_cow_dyadic_wars(path: str | os.PathLike) -> pd.DataFrame:
+    """Read the Directed Dyadic Interstate War data (``directed_dyadic_war.csv`` or ``.dta``).
+
+    Who fought whom in each COW war, and from which day: a dyadic war starts on the day of the
+    first battle between the two states' forces (battles, not declarations), and
+    ``wardyadrolea`` says which of the two opened it (1) or was attacked (3). The file has one
+    row per directed dyad-year; this reader keeps one row per directed dyad and war (the start
+    date repeats on each year's row).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file, or the Stata file as published.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``warnum, statea, stateb, start, war_role_a, war_role_b, opened_a`` where ``start`` is
+        the first battle of the dyadic war, ``war_role_*`` is the state's role in the war
+        (1 primary initiator, 2 joiner on the initiator's side, 3 primary target, 4 joiner on
+        the target's side) and ``opened_a`` is True when state A opened the dyadic war.
+
+    References
+    ----------
+    Maoz, Zeev, Paul L. Johnson, Jasper Kaplan, Fiona Ogunkoya, and Aaron P. Shreve. 2019.
+    "The Dyadic Militarized Interstate Disputes (MIDs) Dataset Version 3.0: Logic,
+    Characteristics, and Comparisons to Alternative Datasets." *Journal of Conflict
+    Resolution* 63(3): 811-835.
+    """
+    raw = read_stata_or_csv(path)
+    cols = ["warnum", "statea", "stateb", "warstrtyr", "warstrtmnth", "warstrtday"]
+    require_columns(raw, [*cols, "warolea", "waroleb", "wardyadrolea"], path)
+    num = raw[[*cols, "warolea", "waroleb", "wardyadrolea"]].apply(pd.to_numeric, errors="coerce")
+    bad = num[["warnum", "statea", "stateb", "warstrtyr", "wardyadrolea"]].isna().any(axis=1)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise SourceDataError(
+            f"{path}:{i + 2}: warnum, statea, stateb, warstrtyr and wardyadrolea must be numbers"
+        )
+    out = pd.DataFrame(
+        {
+            "warnum": num["warnum"].astype(int),
+            "statea": num["statea"].astype(int),
+            "stateb": num["stateb"].astype(int),
+            "start": make_dates(num["warstrtyr"], num["warstrtmnth"], num["warstrtday"]),
+            "war_role_a": cow_na(num["warolea"]),
+            "war_role_b": cow_na(num["waroleb"]),
+            "opened_a": num["wardyadrolea"].astype(int).eq(1),
+        }
+    )
+    out = out.sort_values(["warnum", "statea", "stateb", "start"], kind="stable")
+    return out.drop_duplicates(["warnum", "statea", "stateb"]).reset_index(drop=True)
 
 
 def read_cow_states(path: str | os.PathLike) -> pd.DataFrame:

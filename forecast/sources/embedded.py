@@ -2,7 +2,10 @@
 
 - ``nuclear.csv``: nuclear-armed states and the date each became so (first test, or a cited
   assessment where a state never tested).
-- ``later_attacks.csv``: states invaded after a COW war began (a new attack in that war).
+- ``war_entries.csv``: corrections to the war entries derived from the dyadic war data (the
+  role or principal opponent of an ally in need where battles mislead), each with its source.
+- ``invocation.csv``: casus-foederis rules ATOP's fields cannot decide, from the treaty text.
+- ``rivalry_changes.csv``: strategic rivalries begun or ended after the data end (2020).
 - ``curated.csv``: attacks after the COW data end, each potential responder's decision coded
   from cited sources; covariate columns are filled by the builder.
 - ``responses.csv``: levels of help (diplomatic, material) for COW-war cases.
@@ -27,9 +30,11 @@ __all__ = [
     "data_dir",
     "read_alliance_changes",
     "read_curated",
-    "read_later_attacks",
+    "read_invocation",
     "read_nuclear",
     "read_responses",
+    "read_rivalry_changes",
+    "read_war_entries",
 ]
 
 
@@ -105,30 +110,95 @@ def read_nuclear(path: str | os.PathLike | None = None) -> pd.DataFrame:
     return _dates(_ints(t, p, ["ccode"]), p, ["since", "until"])
 
 
-def read_later_attacks(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Read ``data/later_attacks.csv``: states invaded after a COW war began.
+def _choices(table: pd.DataFrame, path: Path, column: str, allowed: tuple[str, ...]) -> None:
+    bad = ~table[column].isin(allowed)
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise SourceDataError(
+            f"{path}:{i + 2}:{column}: {table.at[i, column]!r} is not one of {', '.join(allowed)}"
+        )
+
+
+def read_war_entries(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read ``data/war_entries.csv``: corrections to entries derived from the dyadic war data.
 
     Parameters
     ----------
     path : str or os.PathLike, optional
-        Default: the embedded file.
+        Default: the embedded file (an empty table when it does not exist).
 
     Returns
     -------
     pandas.DataFrame
-        ``warnum, target_ccode, target, aggressor_ccode, aggressor, date, source``.
+        ``warnum, ccode, state, aggressor_ccode, role, source`` (``aggressor_ccode`` and
+        ``role`` may be empty: that part is not corrected).
     """
-    p = Path(path) if path else data_dir() / "later_attacks.csv"
-    cols = ["warnum", "target_ccode", "target", "aggressor_ccode", "aggressor", "date", "source"]
+    p = Path(path) if path else data_dir() / "war_entries.csv"
+    cols = ["warnum", "ccode", "state", "aggressor_ccode", "role", "source"]
+    t = _read(p, cols, ["warnum", "ccode", "source"])
+    t = _ints(t, p, ["warnum", "ccode", "aggressor_ccode"])
+    _choices(t, p, "role", ("", "attacked", "entered"))
+    return t
+
+
+def read_invocation(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read ``data/invocation.csv``: casus-foederis rules from the treaty texts.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        Default: the embedded file (an empty table when it does not exist).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rule`` (``adversaries``: ``value`` lists the COW codes of the states the obligation
+        is limited to; ``location``: the location condition is the partner's territory;
+        ``case``: ``value`` is 0 or 1 for one conflict), ``alliance``, ``member_ccode``,
+        ``partner_ccode``, ``conflict_id``, ``value``, ``article``, ``source`` and the
+        file ``line``.
+    """
+    p = Path(path) if path else data_dir() / "invocation.csv"
+    cols = ["rule", "alliance", "member_ccode", "partner_ccode", "conflict_id", "value"]
+    cols += ["article", "source"]
+    t = _read(p, cols, ["rule", "alliance", "article", "source"])
+    t = _ints(t, p, ["member_ccode", "partner_ccode"])
+    _choices(t, p, "rule", ("adversaries", "location", "case"))
+    for i, r in t.iterrows():
+        if r.rule == "case" and (r.value not in ("0", "1") or not r.conflict_id):
+            raise SourceDataError(f"{p}:{i + 2}:value: a case rule needs conflict_id and 0 or 1")
+        if r.rule == "adversaries" and not all(x.isdigit() for x in r.value.split() or ["x"]):
+            raise SourceDataError(f"{p}:{i + 2}:value: {r.value!r} is not a list of COW codes")
+    t["line"] = t.index + 2
+    return t
+
+
+def read_rivalry_changes(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Read ``data/rivalry_changes.csv``: strategic rivalries begun or ended after 2020.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        Default: the embedded file (an empty table when it does not exist).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ccode1, ccode2, rivalry, change`` (``begin`` or ``end``), ``year``, ``source``.
+    """
+    p = Path(path) if path else data_dir() / "rivalry_changes.csv"
+    cols = ["ccode1", "ccode2", "rivalry", "change", "year", "source"]
     t = _read(p, cols, cols)
-    return _dates(_ints(t, p, ["warnum", "target_ccode", "aggressor_ccode"]), p, ["date"])
+    t = _ints(t, p, ["ccode1", "ccode2", "year"])
+    _choices(t, p, "change", ("begin", "end"))
+    return t
 
 
 CURATED_COLUMNS = [
     "case_id", "conflict_id", "conflict", "event_type", "year", "start_date", "target",
     "target_ccode", "aggressor", "aggressor_ccode", "supporter", "supporter_ccode", "response",
-    "military", "sided_with_aggressor", "join_lag_days", "obligation", "conditional",
-    "alliance", "alliance_age", "source",
+    "military", "sided_with_aggressor", "aggressor_response", "join_lag_days", "obligation",
+    "conditional", "alliance", "alliance_age", "source",
 ]  # fmt: skip
 
 
@@ -155,7 +225,11 @@ def read_curated(path: str | os.PathLike | None = None) -> pd.DataFrame:
         "sided_with_aggressor",
         "source",
     ]
-    t = _read(p, CURATED_COLUMNS, required)
+    optional = ["aggressor_response"]  # added in schema v2; absent in older files
+    t = _read(p, [c for c in CURATED_COLUMNS if c not in optional], required)
+    for col in optional:
+        if col not in t.columns:
+            t[col] = ""
     t = _dates(t, p, ["start_date"])
     t.attrs["path"] = str(p)
     return t
