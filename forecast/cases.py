@@ -142,7 +142,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("military", "flag", True, "joined the fighting on the target's side"),
     Column("sided_with_aggressor", "flag", True, "fought on the aggressor's side"),
     Column(
-        "aggressor_response", "enum", False, "level of help to the aggressor, if sourced", RESPONSES
+        "aggressor_response",
+        "enum",
+        False,
+        "level of help to the aggressor, if sourced",
+        RESPONSES,
     ),
     Column("join_lag_days", "int", False, "days from the attack to joining", low=0),
     Column("supporter_major", "flag", True, "supporter is a COW major power"),
@@ -410,7 +414,8 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
         if col.name not in table.columns:
             raw = pd.Series([""] * len(table))
         else:
-            raw = table[col.name].astype(str).str.strip().reset_index(drop=True)
+            raw = table[col.name].astype(object).where(table[col.name].notna(), "")
+            raw = raw.astype(str).str.strip().reset_index(drop=True)
         blank = raw.eq("") | raw.eq("<NA>") | raw.eq("nan")
         if col.kind == "enum":
             out[col.name] = pd.Categorical(

@@ -68,7 +68,8 @@ def data_check(file: Path) -> None:
     "--present-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Also write the present-day tables (states, commitments, contiguity) here "
+    help="Also write the present-day tables (states, commitments, contiguity, rivalries, dyads) "
+    "here "
     "[default: data/ when writing the default case table].",
 )
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
@@ -91,7 +92,7 @@ def data_build(
     if present_dir is None and output is None:
         present_dir = embedded.data_dir()
     if present_dir is not None:
-        tables = build_present(src.covariates, embedded.read_nuclear())
+        tables = build_present(src.covariates, embedded.read_nuclear(), dyads=src.dyads)
         for written, t in zip(write_present(tables, present_dir), tables, strict=True):
             click.echo(f"{written}: {len(t)} rows")
 
@@ -109,11 +110,18 @@ def data_build(
 def data_summary(file: Path | None, fmt: str) -> None:
     """Counts and military-response rates by obligation, era, event type and major power."""
     from .cases import load_cases
-    from .summary import PUBLISHED_RELIABILITY, honored_rates, sabrosky_shares, summarize_cases
+    from .summary import (
+        PUBLISHED_RELIABILITY,
+        honored_rates,
+        invoked_rates,
+        sabrosky_shares,
+        summarize_cases,
+    )
 
     cases = load_cases(file)
     summary = summarize_cases(cases)
     honored = honored_rates(cases)
+    invoked = invoked_rates(cases)
     sabrosky = sabrosky_shares(cases)
     if fmt == "json":
         click.echo(
@@ -122,6 +130,7 @@ def data_summary(file: Path | None, fmt: str) -> None:
                     "file": str(file) if file else "embedded data/cases.csv",
                     "summary": summary.to_dict("records"),
                     "honored_rates": honored.to_dict("records"),
+                    "invoked_rates": invoked.to_dict("records"),
                     "sabrosky_shares": sabrosky.to_dict("records"),
                     "published": PUBLISHED_RELIABILITY.to_dict("records"),
                 }
@@ -129,7 +138,9 @@ def data_summary(file: Path | None, fmt: str) -> None:
         )
         return
     click.echo(_table(summary, "Cases and military-response rates"))
-    click.echo(_table(honored, "Defense/offense commitments honored in COW wars"))
+    click.echo(_table(honored, "Defense/offense commitments followed by fighting in COW wars"))
+    shown = invoked[invoked.commitments > 0]
+    click.echo(_table(shown, "Commitments to the target honored, war-scale crises, by invocation"))
     click.echo(_table(sabrosky, "Allies of a state at war, 1816-1965 (Sabrosky's measure)"))
     click.echo(_table(PUBLISHED_RELIABILITY, "Published figures"))
 

@@ -1283,6 +1283,13 @@ def simulate_cases(
                     "aggressor_cinc": fmt(a_cinc),
                     "target_cinc": fmt(float(np.exp(rng.normal(-5, 1.5)))),
                     "source": "simulated by forecast.model.simulate_cases",
+                    # schema v2 columns this simulator does not vary
+                    "target_role": "attacked",
+                    "invoked": "1" if allied else "",
+                    "aggressor_obligation": "none",
+                    "aggressor_conditional": "0",
+                    "rival_aggressor": "0",
+                    "rival_target": "0",
                 }
             )
             coded_conflict.append(coded)

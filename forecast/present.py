@@ -23,7 +23,7 @@ import pandas as pd
 from . import states as _states
 from .errors import ForecastError
 
-__all__ = ["commitment", "load_present", "responder_covariates", "state_info"]
+__all__ = ["commitment", "dyad", "load_present", "responder_covariates", "state_info"]
 
 
 def _data_dir() -> Path:
@@ -50,9 +50,9 @@ def load_present() -> tuple[pd.DataFrame, pd.DataFrame, frozenset[tuple[int, int
     d = _data_dir()
     try:
         states = pd.read_csv(d / "states.csv", keep_default_na=True).set_index("ccode")
-        commitments = pd.read_csv(d / "commitments.csv", dtype={"alliance": str}).fillna(
-            {"alliance": "", "note": "", "since": ""}
-        )
+        commitments = pd.read_csv(
+            d / "commitments.csv", dtype={"alliance": str, "terms": str}
+        ).fillna({"alliance": "", "note": "", "since": "", "terms": ""})
         cont = pd.read_csv(d / "contiguity.csv")
     except FileNotFoundError as e:
         raise ForecastError(
@@ -60,6 +60,74 @@ def load_present() -> tuple[pd.DataFrame, pd.DataFrame, frozenset[tuple[int, int
         ) from None
     pairs = frozenset(zip(cont.ccode1.astype(int), cont.ccode2.astype(int), strict=True))
     return states, commitments, pairs
+
+
+@functools.cache
+def _dyad_tables() -> tuple[dict, frozenset, object]:
+    """Distances and IGOs by pair, rivalries in force, and the invocation rules."""
+    from .sources.embedded import read_invocation
+    from .sources.invocation import Rules
+
+    d = _data_dir()
+    try:
+        dy = pd.read_csv(d / "dyads.csv")
+        riv = pd.read_csv(d / "rivalries.csv")
+    except FileNotFoundError as e:
+        raise ForecastError(
+            f"{e.filename}: present-day table missing; run `forecast data build --source DIR`"
+        ) from None
+    pairs = {
+        (int(a), int(b)): (dist, cap, igo)
+        for a, b, dist, cap, igo in zip(
+            dy.ccode1, dy.ccode2, dy.distance_km, dy.distance_capitals, dy.shared_igos,
+            strict=True,
+        )
+    }  # fmt: skip
+    rivals = frozenset(
+        (min(a, b), max(a, b))
+        for a, b in zip(riv.ccode1.astype(int), riv.ccode2.astype(int), strict=True)
+    )
+    return pairs, rivals, Rules(read_invocation(d / "invocation.csv"))
+
+
+def dyad(a: str | int, b: str | int) -> dict:
+    """Return the present-day dyadic predictors of two states.
+
+    Parameters
+    ----------
+    a, b : str or int
+        Names or COW codes.
+
+    Returns
+    -------
+    dict
+        ``rival`` (0/1, strategic rivalry in force), ``distance_km``, ``distance_capitals``
+        and ``shared_igos`` (None where the source has no value).
+    """
+    x, y = sorted((_states.resolve(a), _states.resolve(b)))
+    pairs, rivals, _ = _dyad_tables()
+    dist, cap, igo = pairs.get((x, y), (float("nan"),) * 3)
+    return {
+        "rival": int((x, y) in rivals),
+        "distance_km": None if pd.isna(dist) else float(dist),
+        "distance_capitals": None if pd.isna(cap) else int(cap),
+        "shared_igos": None if pd.isna(igo) else int(igo),
+    }
+
+
+def _invoked(comm: dict, supporter: int, partner: int, opponent: int, attacked: bool,
+             defending: bool, conflict_id: str) -> int | None:  # fmt: skip
+    """Whether a present-day commitment applies to the scenario's attack (casus foederis)."""
+    from .sources.invocation import Occasion, decide, parse_terms
+
+    if comm["obligation"] == "none":
+        return None
+    occasion = Occasion(conflict_id, "curated", opponent, attacked, defending)
+    rules = _dyad_tables()[2]
+    return decide(
+        parse_terms(comm.get("terms", "")), occasion, alliance=comm["alliance"],
+        member=supporter, partner=partner, rules=rules,
+    )[0]  # fmt: skip
 
 
 def state_info(state: str | int) -> dict:
@@ -119,6 +187,7 @@ def commitment(supporter: str | int, target: str | int) -> dict:
         "since": r.since,
         "source": r.source,
         "note": r.note,
+        "terms": "" if pd.isna(r.get("terms", "")) else str(r.get("terms", "")),
     }
 
 
@@ -131,6 +200,9 @@ def responder_covariates(
     target: str | int,
     aggressor: str | int,
     year: int | None = None,
+    *,
+    role: str = "attacked",
+    conflict_id: str = "scenario",
 ) -> dict:
     """Return a responder's present-day covariates in the case-table schema.
 
@@ -140,6 +212,10 @@ def responder_covariates(
         Names or COW codes.
     year : int, optional
         The scenario year (default: this year); used for ``alliance_age``.
+    role : {"attacked", "entered"}, default "attacked"
+        The target's role: attacked, or entering a war by its own act.
+    conflict_id : str, default "scenario"
+        Matched against the case rules of ``data/invocation.csv``.
 
     Returns
     -------
@@ -148,8 +224,11 @@ def responder_covariates(
         ``conditional``, ``alliance``, ``alliance_age``, ``supporter_major``,
         ``target_major``, ``aggressor_major``, ``supporter_democracy``, ``target_democracy``,
         ``contiguous``, ``aggressor_nuclear``, ``supporter_nuclear``, ``supporter_cinc``,
-        ``aggressor_cinc``, ``target_cinc``, and ``sources`` (a dict naming each value's
-        source).
+        ``aggressor_cinc``, ``target_cinc``, the schema v2 columns (``target_role``,
+        ``invoked``, ``aggressor_obligation``, ``aggressor_conditional``,
+        ``aggressor_alliance``, ``aggressor_invoked``, ``rival_aggressor``, ``rival_target``,
+        ``distance_km``, ``distance_capitals``, ``shared_igos``) and ``sources`` (a dict
+        naming each value's source).
     """
     year = year or _dt.date.today().year
     s, t, a = (_states.resolve(x) for x in (supporter, target, aggressor))
@@ -164,6 +243,9 @@ def responder_covariates(
     age = None
     if comm["since"]:
         age = max(0, year - int(str(comm["since"])[:4]))
+    to_aggressor = commitment(s, a)
+    attacked = role == "attacked"
+    near = dyad(s, t)
     cinc = {k: (None if pd.isna(v["cinc"]) else float(v["cinc"])) for k, v in
             (("supporter", S), ("aggressor", A), ("target", T))}  # fmt: skip
     return {
@@ -173,10 +255,21 @@ def responder_covariates(
         "target_ccode": t,
         "aggressor": _states.name(a),
         "aggressor_ccode": a,
+        "target_role": role,
         "obligation": comm["obligation"],
         "conditional": comm["conditional"],
+        "invoked": _invoked(comm, s, t, a, attacked, True, conflict_id),
         "alliance": comm["alliance"],
         "alliance_age": age,
+        "aggressor_obligation": to_aggressor["obligation"],
+        "aggressor_conditional": to_aggressor["conditional"],
+        "aggressor_invoked": _invoked(to_aggressor, s, a, t, not attacked, False, conflict_id),
+        "aggressor_alliance": to_aggressor["alliance"],
+        "rival_aggressor": dyad(s, a)["rival"],
+        "rival_target": near["rival"],
+        "distance_km": near["distance_km"],
+        "distance_capitals": near["distance_capitals"],
+        "shared_igos": near["shared_igos"],
         "supporter_major": int(S["major"]),
         "target_major": int(T["major"]),
         "aggressor_major": int(A["major"]),
@@ -190,6 +283,9 @@ def responder_covariates(
         "target_cinc": cinc["target"],
         "sources": {
             "obligation": comm["source"] + (f" ({comm['note']})" if comm["note"] else ""),
+            "aggressor_obligation": to_aggressor["source"],
+            "dyads": "data/rivalries.csv, data/dyads.csv (TSS rivalries 2020, CShapes 2.0 "
+            "2019, COW IGO 2014; carried forward)",
             "supporter": "; ".join(
                 S[k] for k in ("major_source", "democracy_source", "nuclear_source", "cinc_source")
             ),

@@ -95,6 +95,7 @@ _TOP: dict[str, tuple[type, ...]] = {
     "aggressor": (str,),
     "target": (str,),
     "responders": (list,),
+    "aggressor_helpers": (list,),
     "description": (str,),
     "simulation": (dict,),
     "overrides": (dict,),
@@ -119,6 +120,9 @@ class Scenario:
         The attacker and the state attacked (names as :func:`forecast.states.name` gives them).
     responders : tuple of str
         Potential responders, in file order.
+    aggressor_helpers : tuple of str, default ()
+        States that might help the aggressor (``aggressor_helpers`` in the file), in file
+        order; they may also be responders.
     description : str, default ""
         What the scenario assumes.
     draws : int, default 4000
@@ -136,6 +140,7 @@ class Scenario:
     aggressor: str
     target: str
     responders: tuple[str, ...]
+    aggressor_helpers: tuple[str, ...] = ()
     description: str = ""
     draws: int = DEFAULT_DRAWS
     seed: int = 0
@@ -325,6 +330,11 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     if a_code == t_code:
         raise loc.error(("target",), f"{target} is also the aggressor")
     responders, codes = _responders(loc, doc["responders"], a_code, t_code)
+    helpers: list[str] = []
+    if "aggressor_helpers" in doc:
+        helpers, _ = _responders(
+            loc, doc["aggressor_helpers"], a_code, t_code, key="aggressor_helpers"
+        )
     draws, seed = _simulation(loc, doc.get("simulation", {}))
     overrides = _overrides(
         loc, doc.get("overrides", {}), dict(zip(codes, responders, strict=True))
@@ -335,6 +345,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         aggressor=aggressor,
         target=target,
         responders=tuple(responders),
+        aggressor_helpers=tuple(helpers),
         description=doc.get("description", "").strip(),
         draws=draws,
         seed=seed,
@@ -343,14 +354,14 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     )
 
 
-def _responders(loc: _Locator, items: list, a_code: int, t_code: int):
+def _responders(loc: _Locator, items: list, a_code: int, t_code: int, key: str = "responders"):
     if not items:
-        raise loc.error(("responders",), "must list at least one state")
+        raise loc.error((key,), "must list at least one state")
     names: list[str] = []
     codes: list[int] = []
     counts: dict[str, int] = {}
     for i, item in enumerate(items):
-        keys = ("responders",)
+        keys = (key,)
         if not isinstance(item, str):
             raise loc.error(keys, f"item {i + 1} must be a state name, not {_describe(item)}")
         counts[item] = counts.get(item, 0) + 1
@@ -494,6 +505,10 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
             changes.setdefault("alliance", "")
             changes.setdefault("alliance_age", None)
             changes.setdefault("conditional", 0)
+        for prefix in ("", "aggressor_"):  # a changed obligation's invocation is unknown
+            changed = changes.get(f"{prefix}obligation", cov[f"{prefix}obligation"])
+            if changed != cov[f"{prefix}obligation"] or changed == "none":
+                changes.setdefault(f"{prefix}invoked", None)
         cov.update(changes)
         note = f"; overridden in the scenario: {', '.join(changes)}" if changes else ""
         cid = scenario.conflict_id

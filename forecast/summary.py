@@ -10,7 +10,13 @@ import pandas as pd
 
 from .cases import ERAS, era_of
 
-__all__ = ["PUBLISHED_RELIABILITY", "honored_rates", "sabrosky_shares", "summarize_cases"]
+__all__ = [
+    "PUBLISHED_RELIABILITY",
+    "honored_rates",
+    "invoked_rates",
+    "sabrosky_shares",
+    "summarize_cases",
+]
 
 #: Published alliance-reliability figures the codebook compares with.
 PUBLISHED_RELIABILITY = pd.DataFrame(
@@ -19,6 +25,10 @@ PUBLISHED_RELIABILITY = pd.DataFrame(
         ("Berkemeier & Fuhrmann 2018", "all years", "commitments honored", 0.50),
         ("Berkemeier & Fuhrmann 2018", "before 1945", "commitments honored", 0.66),
         ("Berkemeier & Fuhrmann 2018", "after 1945", "commitments honored", 0.22),
+        ("Berkemeier & Fuhrmann 2018", "all years", "defense honored", 0.41),
+        ("Berkemeier & Fuhrmann 2018", "all years", "offense honored", 0.74),
+        ("Berkemeier & Fuhrmann 2018", "all years", "neutrality honored", 0.78),
+        ("Berkemeier & Fuhrmann 2018", "all years", "nonaggression honored", 0.37),
         ("Sabrosky 1980", "1816-1965", "allies fought alongside", 0.27),
         ("Sabrosky 1980", "1816-1965", "allies stayed out", 0.61),
         ("Sabrosky 1980", "1816-1965", "allies fought on the other side", 0.12),
@@ -144,3 +154,80 @@ def sabrosky_shares(cases: pd.DataFrame, last_year: int = 1965) -> pd.DataFrame:
         [(k, v, v / n if n else float("nan")) for k, v in counts],
         columns=["outcome", "rows", "share"],
     )
+
+
+#: War-scale attacks: COW wars and the curated cases (all of war scale).
+WAR_SCALE = ("war", "curated")
+
+
+def _honored(part: pd.DataFrame, obligation: str) -> pd.Series:
+    """Whether each row honored its obligation, by the type's own promise (codebook).
+
+    Defense and offense promise fighting on the partner's side; neutrality and nonaggression
+    promise not to fight against it; consultation has no observable counterpart here, so
+    fighting alongside is shown.
+    """
+    if obligation in ("neutrality", "nonaggression"):
+        return 1.0 - part["sided_with_aggressor"]
+    return part["military"]
+
+
+def invoked_rates(cases: pd.DataFrame, event_types: tuple[str, ...] = WAR_SCALE) -> pd.DataFrame:
+    """Honoring of written commitments to the target, by invocation, period and type.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        A typed case table (schema v2).
+    event_types : tuple of str, default ("war", "curated")
+        Which attacks count: war-scale crises by default, the scale of the published studies.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period, obligation, invoked, commitments, honored, honored_rate, military_rate,
+        sided_with_aggressor_rate``: one row per period (1816-1944, before 1945, after 1945,
+        all years), obligation (``defense+offense``, then each type) and invocation
+        (``invoked``, ``not invoked``, ``undecided``).
+    """
+    df = _with_groups(cases)
+    df = df[df["event_type"].isin(event_types) & (df["obligation"] != "none")]
+    inv = df["invoked"].astype("Float64")
+    df = df.assign(
+        invocation=inv.map(lambda x: "undecided" if pd.isna(x) else ("invoked" if x else "not"))
+    )
+    df["invocation"] = df["invocation"].replace({"not": "not invoked"})
+    year = df["year"].astype(int)
+    periods = [
+        ("1816-1944", year <= 1944),
+        ("before 1945", year < 1945),
+        ("after 1945", year > 1945),
+        ("all years", year > 0),
+    ]
+    kinds = [("defense+offense", ("defense", "offense"))]
+    kinds += [(o, (o,)) for o in ("defense", "offense", "neutrality", "nonaggression")]
+    kinds += [("consultation", ("consultation",))]
+    rows = []
+    for label, mask in periods:
+        for kind, types in kinds:
+            part = df[mask & df["obligation"].isin(types)]
+            for invocation in ("invoked", "not invoked", "undecided"):
+                sub = part[part["invocation"] == invocation]
+                honored = _honored(sub, types[0]) if len(sub) else sub["military"]
+                rows.append(
+                    {
+                        "period": label,
+                        "obligation": kind,
+                        "invoked": invocation,
+                        "commitments": len(sub),
+                        "honored": int(honored.sum()),
+                        "honored_rate": float(honored.mean()) if len(sub) else float("nan"),
+                        "military_rate": float(sub["military"].mean())
+                        if len(sub)
+                        else float("nan"),
+                        "sided_with_aggressor_rate": float(sub["sided_with_aggressor"].mean())
+                        if len(sub)
+                        else float("nan"),
+                    }
+                )
+    return pd.DataFrame(rows)

@@ -101,3 +101,84 @@ def test_rows_sorted_and_ids_unique(cases):
     assert cases.case_id.is_unique
     years = pd.to_numeric(cases.year)
     assert years.is_monotonic_increasing
+
+
+def one(cases, conflict_id, target, supporter):
+    part = rows(cases, conflict_id, target)
+    assert supporter in part.index, f"{supporter} is not a responder to {target} in {conflict_id}"
+    return part.loc[supporter]
+
+
+def test_italy_1939_pact_of_steel_owed_to_the_attacker(cases):
+    italy = one(cases, "war-139", 290, "Italy")
+    assert italy.obligation == "none"
+    assert (italy.aggressor_obligation, italy.aggressor_alliance) == ("defense", "ATOP 2445")
+    # the Pact of Steel is offensive too, so Germany's war invokes it although Germany attacked
+    assert italy.aggressor_invoked == "1"
+    assert italy.sided_with_aggressor == "1" and italy.military == "0"  # fought from June 1940
+
+
+def test_romania_1939_alliance_aimed_at_the_ussr_not_invoked(cases):
+    romania = one(cases, "war-139", 290, "Romania")
+    assert (romania.obligation, romania.alliance) == ("defense", "ATOP 2070")
+    assert romania.invoked == "0"  # limited to the eastern frontiers (data/invocation.csv)
+
+
+def test_anglo_polish_agreement_invoked_by_germany(cases):
+    uk = one(cases, "war-139", 290, "United Kingdom")
+    assert (uk.alliance, uk.invoked, uk.military) == ("ATOP 2440", "1", "1")
+
+
+def test_kuwait_1990_united_states_no_commitment_fought(cases):
+    us = one(cases, "war-211", 690, "United States")
+    assert us.obligation == "none" and us.invoked == "" and us.military == "1"
+
+
+def test_ukraine_2022_north_korea_fought_for_russia(cases):
+    nk = one(cases, "russia-ukraine-2022", 369, "North Korea")
+    assert nk.contiguous == "1"  # borders Russia: a responder by contiguity
+    assert nk.sided_with_aggressor == "1" and nk.aggressor_response == "military"
+    belarus = one(cases, "russia-ukraine-2022", 369, "Belarus")
+    assert belarus.aggressor_obligation == "defense" and belarus.aggressor_response == "material"
+
+
+def test_turkey_2020_obligation_to_the_aggressor_material_help(cases):
+    turkey = one(cases, "azerbaijan-armenia-2020", 371, "Turkey")
+    assert (turkey.aggressor_obligation, turkey.aggressor_alliance) == ("defense", "ATOP 4550")
+    assert turkey.aggressor_response == "material" and turkey.sided_with_aggressor == "0"
+
+
+def test_france_1914_invoked_by_germany_against_russia(cases):
+    france = one(cases, "war-106", 365, "France")
+    assert (france.obligation, france.alliance, france.invoked) == ("defense", "ATOP 1385", "1")
+    assert france.military == "1"
+    russia = rows(cases, "war-106", 365)
+    assert set(russia.target_role) == {"attacked"}  # Germany declared war (war_entries.csv)
+
+
+def test_allies_in_need_inside_wars(cases):
+    # Britain entered the Second World War by declaring war: its partners face the decision
+    uk = rows(cases, "war-139", 200)
+    assert set(uk.target_role) == {"entered"} and set(uk.aggressor) == {"Germany"}
+    assert uk.at["Egypt", "obligation"] == "defense" and uk.at["Egypt", "military"] == "0"
+    # Germany attacked Norway: attacked, and Britain (already at war) is no responder
+    norway = rows(cases, "war-139", 385)
+    assert set(norway.target_role) == {"attacked"}
+    # Romania entered the First World War by attacking Austria-Hungary
+    romania = rows(cases, "war-106", 360)
+    assert set(romania.target_role) == {"entered"}
+    assert set(romania.aggressor) == {"Austria-Hungary"}
+
+
+def test_falklands_outside_the_nato_treaty_area(cases):
+    us = one(cases, "war-202", 200, "United States")
+    assert (us.alliance, us.invoked) == ("ATOP 3180", "0")
+
+
+def test_dyadic_predictors(cases):
+    poland = rows(cases, "war-139", 290)
+    assert poland.at["Russia", "rival_aggressor"] == "1"  # USSR-Germany rivalry (TSS)
+    assert float(poland.at["Romania", "distance_km"]) == 0  # shared border
+    early = cases[pd.to_numeric(cases.year) < 1886]
+    assert set(early.distance_capitals) <= {"1", ""}  # before CShapes: capitals
+    assert (cases.shared_igos != "").mean() > 0.99

@@ -144,3 +144,22 @@ def test_random_corruption_is_reported_never_raised(small_table, row, corruption
     bad.loc[row, "conflict"] = junk or "x"
     problems = validate_cases(bad)
     assert any(p.row == row + 2 and p.column == column for p in problems)
+
+
+def test_v1_table_gets_one_error_naming_the_rebuild(small_table):
+    from forecast.cases import V2_COLUMNS
+
+    v1 = small_table.drop(columns=list(V2_COLUMNS))
+    problems = validate_cases(v1)
+    assert len(problems) == 1
+    assert "schema v1" in problems[0].reason and "forecast data build" in problems[0].reason
+    assert "aggressor_obligation" in problems[0].reason
+
+
+def test_v2_rules(small_table):
+    bad = small_table.copy()
+    bad.loc[0, "aggressor_response"] = "military"  # but sided_with_aggressor is 0
+    bad.loc[3, "invoked"] = "1"  # obligation none
+    bad.loc[1, "target_role"] = "invaded"
+    problems = {(p.row, p.column) for p in validate_cases(bad)}
+    assert {(2, "aggressor_response"), (5, "invoked"), (3, "target_role")} <= problems

@@ -54,7 +54,15 @@ CONDITION_COLUMNS = {
 CONDITION_FIELDS = {
     "defense": ("defcoadv", "defcoloc", "defcocon", "defconum", "defcodem", "defconpr"),
     "offense": ("offcoadv", "offcoloc", "offcocon", "offconum", "offcodem"),
-    "neutral": ("neucoadv", "neucoloc", "neucocon", "neuconum", "neucodem", "neuconpr", "neucoatt"),
+    "neutral": (
+        "neucoadv",
+        "neucoloc",
+        "neucocon",
+        "neuconum",
+        "neucodem",
+        "neuconpr",
+        "neucoatt",
+    ),
     "consul": ("concoadv", "concoloc", "concocon", "concoreq"),
 }
 

@@ -4,12 +4,13 @@
   initiator, on whatever day, is an ally in need at its COW entry date: the row's ``target``.
   Its ``aggressor`` is the principal state it fights: for the war's first-day targets the
   initiator (ties: the larger CINC, then the lower code); for later entrants the opponent of
-  its first dyadic war in the Directed Dyadic Interstate War data (Maoz et al. 2019; ties: the
-  opponent that opened the fighting, then the larger CINC, then the lower code), or, where it
-  fought no dyadic war, the strongest state of the initiator's side already at war.
+  its first dyadic war against a state of the initiator's side in the Directed Dyadic
+  Interstate War data (Maoz et al. 2019; ties: a state it attacked, then the larger CINC, then
+  the lower code), or, where it fought no dyadic war, the strongest state of the initiator's
+  side already at war.
 - **Role.** First-day targets were attacked. A later entrant was attacked when its first
-  dyadic war began within 7 days of its entry and the opponent opened it (Germany invaded
-  Norway on 9 April 1940); otherwise it entered by its own act (Britain declared war on
+  dyadic war began within 7 days of its entry and the opponents opened every battle of that
+  first day (Germany invaded Norway on 9 April 1940); otherwise it entered by its own act (Britain declared war on
   3 September 1939 and first fought Germany in Norway in April 1940). Battles, not
   declarations, start a dyadic war, so a war declared on a state before the first battle that
   the state then opened is misread as "entered": Germany declared war on Russia (1 August
@@ -106,26 +107,30 @@ def _entries(war, warnum, a_side, principal, dyadic, overrides, cinc) -> list[tu
     source = f"COW-war v4.0 WarNum {warnum}"
     tside = war[war.side != a_side].sort_values(["start", "ccode"], kind="stable")
     first_day = tside.start.min()
-    mine = dyadic[
-        (dyadic.warnum == warnum)
-        & dyadic.war_role_a.isin([3, 4])
-        & dyadic.war_role_b.isin([1, 2])
-    ]
+    # the sides come from COW's participant rows (the dyadic file's war roles are not always
+    # consistent: it codes Germany as a joiner on the target's side against Norway in 1940)
+    initiator_side = set(war.ccode[war.side == a_side])
+    mine = dyadic[(dyadic.warnum == warnum) & dyadic.stateb.isin(initiator_side)]
     out = []
     for r in tside.itertuples(index=False):
         c, date, year = int(r.ccode), r.start, int(r.start.year)
         if date == first_day:
             spec = [c, principal, date, "attacked", source]
         else:
-            fights = mine[mine.statea == c]
+            fights = mine[(mine.statea == c) & (mine.start >= date - _SLACK)]
             if len(fights):
                 first = fights[fights.start == fights.start.min()]
+                # if it opened any battle of its first day it entered by attacking, and the
+                # principal opponent is the state it attacked (Romania attacked Austria-Hungary
+                # on 27 August 1916; the same day's battle with Germany was opened by Germany)
+                opened = first[first.opened_a]
+                pool = opened if len(opened) else first
                 ranked = sorted(
-                    first.itertuples(index=False),
-                    key=lambda d: (d.opened_a, -(cinc(d.stateb, year) or 0.0), d.stateb),
+                    pool.itertuples(index=False),
+                    key=lambda d: (-(cinc(d.stateb, year) or 0.0), d.stateb),
                 )
                 d = ranked[0]
-                attacked = (not d.opened_a) and abs(d.start - date) <= _SLACK
+                attacked = (not len(opened)) and abs(d.start - date) <= _SLACK
                 spec = [
                     c,
                     int(d.stateb),
@@ -251,16 +256,18 @@ def _mid_counts(ccode: int, spell_end, side_of: dict, invaded: dict, attack_date
     if ccode not in side_of:
         return True
     d = invaded.get(ccode)
-    return d is not None and d > attack_date and spell_end < d - _SLACK
+    return d is not None and d > attack_date + _SLACK and spell_end < d - _SLACK
 
 
 def _was_invaded(invaded: dict[int, pd.Timestamp], ccode: int, when, attack_date) -> bool:
     """Return whether ``ccode`` was attacked into the war after the attack, by ``when``.
 
-    Its fighting from its own attack on is no response to the earlier attack.
+    Its fighting from its own attack on is no response to the earlier attack, unless it was
+    attacked within 7 days of it, in the same crisis: Germany declared war on France on
+    3 August 1914, two days after Russia, and France's war counts as help to Russia.
     """
     d = invaded.get(ccode)
-    return d is not None and d > attack_date and when >= d - _SLACK
+    return d is not None and d > attack_date + _SLACK and when >= d - _SLACK
 
 
 def mid_attacks(src, matched: set[int]) -> list[Attack]:

@@ -16,9 +16,9 @@ The rules are written out in the codebook (``data/README.md``); in short:
 - **Outcomes.** ``military`` = entered the war (or used force in the dispute) on the target's
   side after the attack; ``sided_with_aggressor`` = the same on the other side. The first side
   a state fought on counts (Italy joined Germany in 1940 before switching in 1943). A state
-  that was itself attacked into the war did not choose to join it: its later fighting is not
-  counted as a response to earlier attacks (the USSR's war from June 1941 is not help to
-  Poland; its invasion of Poland alongside Germany in September 1939 is siding with the
+  that was itself attacked into the war more than 7 days later did not choose to join it: its
+  later fighting is not counted as a response to earlier attacks (the USSR's war from June 1941
+  is not help to Poland; its invasion of Poland alongside Germany in September 1939 is siding with the
   aggressor, from MID 4.3 dispute 258).
 - **Dyadic predictors** (:mod:`forecast.sources.dyads`): rivalry, distance, shared IGOs.
 """
@@ -42,6 +42,7 @@ from .dyads import Dyads
 from .invocation import Occasion, Rules, decide
 
 __all__ = ["Attack", "build_cases", "read_sources", "write_cases"]
+
 
 @dataclass
 class Sources:

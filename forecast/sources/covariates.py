@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..cases import OBLIGATIONS
 from .atop import CONDITION_COLUMNS, CONDITION_FIELDS, OBLIGATION_COLUMNS
-from .invocation import Terms, terms_of
+from .invocation import Terms, format_terms, terms_of
 
 #: The last day each source codes; later dates use this day's (or year's) values.
 STATES_END = pd.Timestamp("2016-12-31")
@@ -206,8 +206,7 @@ class Covariates:
         if not mine:
             return None
         found = [
-            (sp, Commitment(OBLIGATIONS[sp[3]], sp[4], sp[0], sp[5], sp[7], sp[9]))
-            for sp in mine
+            (sp, Commitment(OBLIGATIONS[sp[3]], sp[4], sp[0], sp[5], sp[7], sp[9])) for sp in mine
         ]
         order = {1: 0, None: 1, 0: 2}
 
@@ -230,7 +229,8 @@ class Covariates:
         -------
         pandas.DataFrame
             ``supporter_ccode, target_ccode, obligation, conditional, alliance, since,
-            source``, one row per ordered pair of states with a commitment.
+            source, terms``, one row per ordered pair of states with a commitment
+            (``terms`` as written by :func:`~forecast.sources.invocation.format_terms`).
         """
         rows = []
         for alliance, spells in sorted(self._by_alliance.items()):
@@ -249,10 +249,11 @@ class Covariates:
                                     c.alliance,
                                     c.since.date().isoformat(),
                                     c.source,
+                                    format_terms(c.terms),
                                 )
                             )
         cols = ["supporter_ccode", "target_ccode", "obligation", "conditional", "alliance"]
-        table = pd.DataFrame(rows, columns=[*cols, "since", "source"])
+        table = pd.DataFrame(rows, columns=[*cols, "since", "source", "terms"])
         return table.sort_values(["supporter_ccode", "target_ccode"]).reset_index(drop=True)
 
 

@@ -17,7 +17,13 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-__all__ = ["IGO_LAST_YEAR", "MINDIST_FIRST_YEAR", "MINDIST_LAST_YEAR", "RIVALRY_LAST_YEAR", "Dyads"]
+__all__ = [
+    "IGO_LAST_YEAR",
+    "MINDIST_FIRST_YEAR",
+    "MINDIST_LAST_YEAR",
+    "RIVALRY_LAST_YEAR",
+    "Dyads",
+]
 
 MINDIST_FIRST_YEAR = 1886
 MINDIST_LAST_YEAR = 2019

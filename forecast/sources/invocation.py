@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Occasion", "Rules", "Terms", "decide", "terms_of"]
+__all__ = ["Occasion", "Rules", "Terms", "decide", "format_terms", "parse_terms", "terms_of"]
 
 #: The condition suffixes: ATOP field names are ``def``/``off``/``neu``/``con`` + ``co`` + these.
 _SUFFIX = {
@@ -160,9 +160,7 @@ class Rules:
 
     def adversaries(self, alliance: str, member: int) -> tuple[set[int], str] | None:
         """Return the hand-coded adversaries of ``member``'s obligation, with the source."""
-        return self._adversaries.get((alliance, member)) or self._adversaries.get(
-            (alliance, None)
-        )
+        return self._adversaries.get((alliance, member)) or self._adversaries.get((alliance, None))
 
     def location(self, alliance: str, member: int) -> str | None:
         """Return the source of a hand-coded location rule (the partner's territory)."""
@@ -252,3 +250,51 @@ def decide(
     if c & {"number", "demands", "request", "unknown"}:
         undecided = True
     return (None if undecided else 1), reason
+
+
+def format_terms(terms: tuple[Terms, ...]) -> str:
+    """Write terms as text for the present-day tables: ``kind:cond+cond:threat threat:war``.
+
+    Parameters
+    ----------
+    terms : tuple of Terms
+        A commitment's terms.
+
+    Returns
+    -------
+    str
+        One ``kind:conditions:threats:cowwar`` group per obligation, joined by ``|``.
+    """
+    return "|".join(
+        f"{t.kind}:{'+'.join(sorted(t.conditions))}:{' '.join(map(str, t.threats))}:{t.cowwar}"
+        for t in terms
+    )
+
+
+def parse_terms(text: str) -> tuple[Terms, ...]:
+    """Read terms written by :func:`format_terms`.
+
+    Parameters
+    ----------
+    text : str
+        The ``terms`` field of ``data/commitments.csv``.
+
+    Returns
+    -------
+    tuple of Terms
+        The terms; ``(Terms("none"),)`` for an empty field.
+    """
+    out = []
+    for group in str(text).split("|"):
+        if not group.strip():
+            continue
+        kind, conditions, threats, cowwar = (group.split(":") + ["", "", "", "0"])[:4]
+        out.append(
+            Terms(
+                kind,
+                frozenset(c for c in conditions.split("+") if c),
+                tuple(int(x) for x in threats.split()),
+                int(cowwar or 0),
+            )
+        )
+    return tuple(out) or (Terms("none"),)

@@ -1,7 +1,9 @@
 """Present-day tables for scenarios, derived from the original files by the builder's rules.
 
 ``data/states.csv`` (one row per state), ``data/commitments.csv`` (directed written commitments
-in force) and ``data/contiguity.csv`` (directed contiguity) describe the world on
+in force, both directions of every pair, with the terms that decide their invocation),
+``data/contiguity.csv`` (directed contiguity), ``data/rivalries.csv`` (strategic rivalries in
+force) and ``data/dyads.csv`` (distance and shared IGOs of every pair) describe the world on
 :data:`PRESENT_DATE`. Every value comes from the same :class:`~forecast.sources.covariates.
 Covariates` lookups as the case table, with each source carried forward from its last year
 (COW states, majors and contiguity 2016; BMR 2020; NMC v7.0 2022; ATOP 2018 plus the
@@ -19,6 +21,7 @@ import pandas as pd
 from .._io import write_atomic
 from . import embedded
 from .covariates import BMR_LAST_YEAR, CONTIGUITY_LAST_YEAR, Covariates
+from .dyads import Dyads
 
 __all__ = ["PRESENT_DATE", "build_present", "write_present"]
 
@@ -36,7 +39,12 @@ def _iso3(codes: list[int]) -> list[str]:
     return [r or "" for r in cc.countrycode(codes, origin="cown", destination="iso3c")]
 
 
-def build_present(cov: Covariates, nuclear: pd.DataFrame, data: str | os.PathLike | None = None):
+def build_present(
+    cov: Covariates,
+    nuclear: pd.DataFrame,
+    data: str | os.PathLike | None = None,
+    dyads: Dyads | None = None,
+):
     """Return the present-day ``states``, ``commitments`` and ``contiguity`` tables.
 
     Parameters
@@ -47,11 +55,14 @@ def build_present(cov: Covariates, nuclear: pd.DataFrame, data: str | os.PathLik
         ``data/nuclear.csv`` as read by :func:`~forecast.sources.embedded.read_nuclear`.
     data : str or os.PathLike, optional
         Directory of the hand-coded tables (``informal_ties.csv``); default ``data/``.
+    dyads : Dyads, optional
+        Rivalry, distance and IGO lookups; without them the rivalry and dyad tables are
+        empty.
 
     Returns
     -------
     tuple of pandas.DataFrame
-        ``(states, commitments, contiguity)``.
+        ``(states, commitments, contiguity, rivalries, dyads)``.
     """
     from .. import states as names
 
@@ -102,6 +113,7 @@ def build_present(cov: Covariates, nuclear: pd.DataFrame, data: str | os.PathLik
                 "since": "",
                 "source": ties.source,
                 "note": ties.note,
+                "terms": "",
             }
         )
         commitments = pd.concat([commitments, extra], ignore_index=True)
@@ -112,11 +124,46 @@ def build_present(cov: Covariates, nuclear: pd.DataFrame, data: str | os.PathLik
         sorted(cov._contig.get(CONTIGUITY_LAST_YEAR, ())), columns=["ccode1", "ccode2"]
     )
     contiguity["source"] = f"COW Direct Contiguity v3.2, {CONTIGUITY_LAST_YEAR} (carried forward)"
-    return states, commitments.reset_index(drop=True), contiguity
+    rivalries = pd.DataFrame(columns=["ccode1", "ccode2", "source"])
+    pairs = pd.DataFrame(columns=["ccode1", "ccode2", "distance_km", "distance_capitals"])
+    if dyads is not None:
+        rivalries = dyads.rivals_in_force(y)
+        rivalries = rivalries[rivalries.ccode1.isin(codes) & rivalries.ccode2.isin(codes)]
+        rivalries["source"] = rivalries["source"].map(
+            lambda x: (
+                f"Thompson, Sakuwa & Suhas rivalries ({x}), ongoing in 2020, carried "
+                "forward; data/rivalry_changes.csv"
+            )
+        )
+        grid = pd.DataFrame(
+            [(a, b) for i, a in enumerate(codes) for b in codes[i + 1 :]],
+            columns=["supporter_ccode", "target_ccode"],
+        )
+        grid["aggressor_ccode"] = grid["target_ccode"]
+        grid["year"] = y
+        grid = dyads.add(grid, pd.Series(d, index=grid.index))
+        pairs = pd.DataFrame(
+            {
+                "ccode1": grid.supporter_ccode,
+                "ccode2": grid.target_ccode,
+                "distance_km": grid.distance_km.round(1),
+                "distance_capitals": grid.distance_capitals,
+                "shared_igos": grid.shared_igos,
+            }
+        )
+        pairs["source"] = "CShapes 2.0 2019; COW IGO v3.0 2014 (carried forward)"
+    return (
+        states,
+        commitments.reset_index(drop=True),
+        contiguity,
+        rivalries.reset_index(drop=True),
+        pairs,
+    )
 
 
 def write_present(tables, directory: str | os.PathLike) -> list[Path]:
-    """Write ``states.csv``, ``commitments.csv`` and ``contiguity.csv`` atomically.
+    """Write ``states.csv``, ``commitments.csv``, ``contiguity.csv``, ``rivalries.csv`` and
+    ``dyads.csv`` atomically.
 
     Parameters
     ----------
@@ -131,7 +178,8 @@ def write_present(tables, directory: str | os.PathLike) -> list[Path]:
         The files written.
     """
     out = []
-    for name, table in zip(("states", "commitments", "contiguity"), tables, strict=True):
+    names = ("states", "commitments", "contiguity", "rivalries", "dyads")
+    for name, table in zip(names, tables, strict=True):
         text = table.to_csv(index=False, lineterminator="\n", float_format="%.6g")
         path = Path(directory) / f"{name}.csv"
         out.append(write_atomic(path, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8")))
