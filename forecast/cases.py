@@ -341,7 +341,8 @@ def _row_rules(row: int, v: dict[str, str], seen_ids: dict[str, int]) -> list[Pr
                 Problem(
                     row,
                     "aggressor_response",
-                    f"aggressor_response {agg_response!r} contradicts sided_with_aggressor={sided}",
+                    f"aggressor_response {agg_response!r} contradicts "
+                    f"sided_with_aggressor={sided}",
                 )
             )
     for prefix in ("", "aggressor_"):

@@ -14,8 +14,8 @@ import pandas as pd
 from ._common import make_dates, read_csv_any, require_columns
 
 __all__ = [
-    "FILES",
     "CONDITION_FIELDS",
+    "FILES",
     "OBLIGATION_COLUMNS",
     "read_atop_alliances",
     "read_atop_dyad_years",

@@ -18,8 +18,8 @@ The rules are written out in the codebook (``data/README.md``); in short:
   a state fought on counts (Italy joined Germany in 1940 before switching in 1943). A state
   that was itself attacked into the war more than 7 days later did not choose to join it: its
   later fighting is not counted as a response to earlier attacks (the USSR's war from June 1941
-  is not help to Poland; its invasion of Poland alongside Germany in September 1939 is siding with the
-  aggressor, from MID 4.3 dispute 258).
+  is not help to Poland; its invasion of Poland alongside Germany in September 1939 is siding
+  with the aggressor, from MID 4.3 dispute 258).
 - **Dyadic predictors** (:mod:`forecast.sources.dyads`): rivalry, distance, shared IGOs.
 """
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd

@@ -14,9 +14,9 @@ member-level condition fields and the alliance's named threats, with the hand-co
 - **Adversary** (``*coadv``): only against the states the treaty names (``statthr1``,
   ``statthr2`` where ``specthrt`` names states, or ``data/invocation.csv``, whose adversary
   rows also apply where the treaty text limits a pact ATOP leaves unconditional: the 1921
-  Polish-Romanian convention and its renewals covered attacks on the eastern frontiers only). The 1939
-  Anglo-Polish agreement (ATOP 2440) named Germany: the Soviet attack of 17 September 1939 did
-  not invoke it.
+  Polish-Romanian convention and its renewals covered attacks on the eastern frontiers only).
+  The 1939 Anglo-Polish agreement (ATOP 2440) named Germany: the Soviet attack of 17 September
+  1939 did not invoke it.
 - **Ongoing conflict** (``*cocon``): only in the COW war the member row names (``cowwar``).
 - **Location** (``*coloc``): decided by ``data/invocation.csv`` (NATO, Art. 6: the treaty area);
   an attack on the partner in a war or curated case is taken to be on its territory unless a case
@@ -288,7 +288,7 @@ def parse_terms(text: str) -> tuple[Terms, ...]:
     for group in str(text).split("|"):
         if not group.strip():
             continue
-        kind, conditions, threats, cowwar = (group.split(":") + ["", "", "", "0"])[:4]
+        kind, conditions, threats, cowwar = [*group.split(":"), "", "", "", "0"][:4]
         out.append(
             Terms(
                 kind,

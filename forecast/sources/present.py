@@ -162,8 +162,10 @@ def build_present(
 
 
 def write_present(tables, directory: str | os.PathLike) -> list[Path]:
-    """Write ``states.csv``, ``commitments.csv``, ``contiguity.csv``, ``rivalries.csv`` and
-    ``dyads.csv`` atomically.
+    """Write the present-day tables atomically.
+
+    The files are ``states.csv``, ``commitments.csv``, ``contiguity.csv``, ``rivalries.csv``
+    and ``dyads.csv``.
 
     Parameters
     ----------
