@@ -12,9 +12,9 @@
   dyadic war began within 7 days of its entry and the opponents opened every battle of that
   first day (Germany invaded Norway on 9 April 1940); otherwise it entered by its own act
   (Britain declared war on 3 September 1939 and first fought Germany in Norway in April 1940).
-  Battles, not declarations, start a dyadic war, so a war declared on a state before the first battle that
-  the state then opened is misread as "entered": Germany declared war on Russia (1 August
-  1914) and France (3 August 1914), but Russia and France opened the first battles.
+  Battles, not declarations, start a dyadic war, so a war declared on a state before the first
+  battle that the state then opened is misread as "entered": Germany declared war on Russia
+  (1 August 1914) and France (3 August 1914), but Russia and France opened the first battles.
   ``data/war_entries.csv`` corrects those few, each with its source.
 - **MIDs.** Each MID 4.3 dispute in which an originator on side A used force (hostility level 4
   or 5) is an attack on each originator of side B, unless the dispute is part of a COW war.
