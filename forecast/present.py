@@ -122,7 +122,7 @@ def _invoked(comm: dict, supporter: int, partner: int, opponent: int, attacked: 
 
     if comm["obligation"] == "none":
         return None
-    occasion = Occasion(conflict_id, "curated", opponent, attacked, defending)
+    occasion = Occasion(conflict_id, "curated", opponent, attacked, defending, home=True)
     rules = _dyad_tables()[2]
     return decide(
         parse_terms(comm.get("terms", "")), occasion, alliance=comm["alliance"],

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forecast import ForecastError, ModelMismatchError, NotFittedError, states
+from forecast import SCHEMA_VERSION, ForecastError, ModelMismatchError, NotFittedError, states
 from forecast import export as ex
 from forecast import model as fm
 from forecast.coalition import predict
@@ -123,7 +123,7 @@ def test_netcdf_reads_back_with_plain_xarray(tiny_fit, prediction, tmp_path):
     root = got["root"]
     assert root["forecast_version"] == fm.__version__
     assert root["export_format"] == ex.EXPORT_FORMAT
-    assert root["schema_version"] == 1 and root["export_schema_version"] == 1
+    assert root["schema_version"] == SCHEMA_VERSION and root["export_schema_version"] == 1
     assert root["data_hash"] == tiny_fit.data_hash
     assert root["converged"] == 0 and "r-hat" in root["convergence_problems"]
     assert root["seed"] == 1 and json.loads(root["sampler"])["draws"] == 40
@@ -261,7 +261,7 @@ def test_parquet_reads_back_with_pandas_pyarrow_and_duckdb(tiny_fit, prediction,
 
     meta = got["meta"]
     assert meta["forecast_version"] == fm.__version__
-    assert meta["schema_version"] == "1" and meta["export_schema_version"] == "1"
+    assert meta["schema_version"] == str(SCHEMA_VERSION) and meta["export_schema_version"] == "1"
     assert meta["data_hash"] == tiny_fit.data_hash
     assert meta["converged"] == "false" and meta["convergence_problems"]
     assert meta["created_by"].startswith("forecast ")
@@ -331,7 +331,7 @@ def test_csv_reads_back_with_pandas(tiny_fit, prediction, tmp_path):
     assert meta["forecast_version"] == fm.__version__
     assert meta["data_hash"] == tiny_fit.data_hash
     assert meta["converged"] == "false" and "ESS" in meta["convergence_problems"]
-    assert meta["schema_version"] == "1" and meta["scenario"] == "Korea 2026"
+    assert meta["schema_version"] == str(SCHEMA_VERSION) and meta["scenario"] == "Korea 2026"
 
     summary = tiny_fit.summary()
     assert got["coef_columns"] == list(summary.columns)

@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from forecast import ForecastError, ModelMismatchError, NotFittedError, validate_cases
+from forecast import (
+    SCHEMA_VERSION,
+    ForecastError,
+    ModelMismatchError,
+    NotFittedError,
+    validate_cases,
+)
 from forecast import model as fm
 from forecast.card import render_model_card, write_model_card
 from forecast.design import COVARIATES, ERAS, GROUPS, Design, era_index, make_design
@@ -384,7 +390,7 @@ def test_saved_attributes(saved, fitted):
     tree = xr.open_datatree(saved, engine="h5netcdf")
     a = dict(tree.attrs)
     tree.close()
-    assert a["schema_version"] == 1 and a["forecast_format"] == "forecast-fit/1"
+    assert a["schema_version"] == SCHEMA_VERSION and a["forecast_format"] == "forecast-fit/1"
     assert json.loads(a["covariates"]) == list(COVARIATES)
     assert set(json.loads(a["labels"])) == set(GROUPS)
     assert json.loads(a["priors"]) == fitted[0].priors

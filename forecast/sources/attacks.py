@@ -31,6 +31,7 @@ import pandas as pd
 
 from .. import states as _states
 from ..errors import SourceDataError
+from .invocation import WHERE_FOUGHT, region
 
 __all__ = ["FORCE", "Attack", "mid_attacks", "war_attacks"]
 
@@ -56,6 +57,9 @@ class Attack:
         ``attacked`` or ``entered`` (the target's role).
     warnum : int or None
         COW war number.
+    home : tuple of (bool or None)
+        Whether the target and the aggressor fought in their own regions (COW's
+        ``WhereFought``), for location conditions; None where unknown (MIDs).
     excluded : set of int
         States that are not responders (the attack's own sides, states already at war).
     evidence : dict
@@ -73,6 +77,7 @@ class Attack:
     aggressor: int
     role: str = "attacked"
     warnum: int | None = None
+    home: tuple[bool | None, bool | None] = (None, None)
     excluded: set[int] = field(default_factory=set)
     evidence: dict[int, tuple[str, pd.Timestamp, str]] = field(default_factory=dict)
     source: str = ""
@@ -210,6 +215,10 @@ def war_attacks(src) -> tuple[list[Attack], set[int]]:
                 aggressor=aggressor,
                 role=role,
                 warnum=int(warnum),
+                home=(
+                    _home(war[(war.ccode == target) & (war.side != a_side)], target),
+                    _home(war[(war.ccode == aggressor) & (war.side == a_side)], aggressor),
+                ),
                 excluded=co_aggressors | co_targets | already | {aggressor},
                 source=src_text,
             )
@@ -242,6 +251,14 @@ def war_attacks(src) -> tuple[list[Attack], set[int]]:
                     )
             attacks.append(attack)
     return attacks, matched
+
+
+def _home(rows: pd.DataFrame, ccode: int) -> bool | None:
+    """Whether a state's combat in a war (COW ``WhereFought``) included its own region."""
+    codes = [int(x) for x in rows.where_fought.dropna()] if len(rows) else []
+    if not codes or codes[0] not in WHERE_FOUGHT:
+        return None
+    return region(ccode) in WHERE_FOUGHT[codes[0]]
 
 
 def _mid_counts(ccode: int, spell_end, side_of: dict, invaded: dict, attack_date) -> bool:

@@ -189,13 +189,14 @@ def _occasions(attack: Attack) -> tuple[Occasion, Occasion]:
     """The attack seen from the target and from the aggressor (for the casus foederis)."""
     attacked = attack.role == "attacked"
     common = {"conflict_id": attack.conflict_id, "event_type": attack.event_type}
+    home = attack.home if attack.event_type != "curated" else (True, True)
     to_target = Occasion(
         **common, opponent=attack.aggressor, attacked=attacked, defending=True,
-        warnum=attack.warnum,
+        warnum=attack.warnum, home=home[0],
     )  # fmt: skip
     to_aggressor = Occasion(
         **common, opponent=attack.target, attacked=not attacked and attack.event_type == "war",
-        defending=False, warnum=attack.warnum,
+        defending=False, warnum=attack.warnum, home=home[1],
     )  # fmt: skip
     return to_target, to_aggressor
 

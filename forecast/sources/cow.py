@@ -63,8 +63,9 @@ def read_cow_wars(path: str | os.PathLike) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``warnum, war_name, ccode, state_name, side, start, end, start2, end2,
-        initiator, outcome, batdeath``. ``initiator`` is True for the state(s) COW codes as
-        having initiated the war.
+        initiator, outcome, batdeath, where_fought``. ``initiator`` is True for the state(s)
+        COW codes as having initiated the war; ``where_fought`` is COW's code of the regions
+        of the state's combat.
 
     References
     ----------
@@ -72,6 +73,7 @@ def read_cow_wars(path: str | os.PathLike) -> pd.DataFrame:
     """
     raw = read_csv_any(path)
     cols = ["WarNum", "WarName", "ccode", "StateName", "Side", "Initiator", "Outcome", "BatDeath"]
+    cols += ["WhereFought"]
     cols += [
         f"{p}{x}{n}" for n in (1, 2) for p in ("Start", "End") for x in ("Year", "Month", "Day")
     ]
@@ -90,6 +92,7 @@ def read_cow_wars(path: str | os.PathLike) -> pd.DataFrame:
             "initiator": raw["Initiator"].astype(int).eq(1),
             "outcome": cow_na(raw["Outcome"]),
             "batdeath": cow_na(raw["BatDeath"]),
+            "where_fought": cow_na(raw["WhereFought"]),
         }
     )
     return out

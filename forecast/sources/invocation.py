@@ -18,9 +18,14 @@ member-level condition fields and the alliance's named threats, with the hand-co
   The 1939 Anglo-Polish agreement (ATOP 2440) named Germany: the Soviet attack of 17 September
   1939 did not invoke it.
 - **Ongoing conflict** (``*cocon``): only in the COW war the member row names (``cowwar``).
-- **Location** (``*coloc``): decided by ``data/invocation.csv`` (NATO, Art. 6: the treaty area);
-  an attack on the partner in a war or curated case is taken to be on its territory unless a case
-  row there says otherwise (the Falklands, 1982). For MIDs the location is unknown: empty.
+- **Location** (``*coloc``): the location a treaty names is taken to be the partner's own
+  region (home territory, "Europe or North America", "the Pacific area"; the treaty articles
+  are cited in ``data/invocation.csv``): met in a COW war when the partner fought in its own
+  region (COW's ``WhereFought``), not met when it fought only elsewhere (Britain in the
+  Falklands, 1982, outside NATO's Art. 6 area; the United States in Vietnam), assumed met in a
+  curated case (an attack on the partner's territory), and unknown in a MID: empty. An
+  offensive obligation's location is where the offensive is aimed, not the partner's home
+  (the 1856 guarantee of the Ottoman Empire, ATOP 1195): empty unless hand-coded.
 - **Number of adversaries, demands, request** (``*conum``, ``*codem``, ``concoreq``): not
   decidable from ATOP; empty unless ``data/invocation.csv`` decides the case.
 
@@ -33,7 +38,47 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Occasion", "Rules", "Terms", "decide", "format_terms", "parse_terms", "terms_of"]
+#: COW's ``WhereFought`` codes -> the regions they cover (Inter-State War codebook v4.0).
+WHERE_FOUGHT = {
+    1: {"americas"}, 2: {"europe"}, 4: {"africa"}, 6: {"middle east"}, 7: {"asia"},
+    9: {"oceania"}, 11: {"europe", "middle east"}, 12: {"europe", "asia"},
+    13: {"americas", "asia"}, 14: {"europe", "africa", "middle east"},
+    15: {"europe", "africa", "middle east", "asia"},
+    16: {"africa", "middle east", "asia", "oceania"}, 17: {"asia", "oceania"},
+    18: {"africa", "middle east"}, 19: {"europe", "africa", "middle east", "asia", "oceania"},
+}  # fmt: skip
+
+
+def region(ccode: int) -> str:
+    """Return the COW region of a state from its code (1-199 Americas, 200-399 Europe, ...).
+
+    Parameters
+    ----------
+    ccode : int
+        COW country code.
+
+    Returns
+    -------
+    str
+        ``americas``, ``europe``, ``africa``, ``middle east``, ``asia`` or ``oceania``.
+    """
+    for high, name in ((199, "americas"), (399, "europe"), (599, "africa")):
+        if ccode <= high:
+            return name
+    return "middle east" if ccode <= 699 else ("asia" if ccode <= 899 else "oceania")
+
+
+__all__ = [
+    "WHERE_FOUGHT",
+    "Occasion",
+    "Rules",
+    "Terms",
+    "decide",
+    "format_terms",
+    "parse_terms",
+    "region",
+    "terms_of",
+]
 
 #: The condition suffixes: ATOP field names are ``def``/``off``/``neu``/``con`` + ``co`` + these.
 _SUFFIX = {
@@ -120,6 +165,8 @@ class Occasion:
         The partner is on the side fighting the war's initiator.
     warnum : int or None
         The COW war number, for conditions on an ongoing conflict.
+    home : bool or None
+        The partner fought in its own region (for location conditions); None where unknown.
     """
 
     conflict_id: str
@@ -128,6 +175,7 @@ class Occasion:
     attacked: bool
     defending: bool
     warnum: int | None = None
+    home: bool | None = None
 
 
 class Rules:
@@ -240,10 +288,10 @@ def decide(
         elif occasion.warnum != terms.cowwar:
             return 0, reason
     if "location" in c:
-        src = rules.location(alliance, member)
-        if src is None or occasion.event_type == "mid":
+        src = rules.location(alliance, member) or ""
+        if occasion.home is None or (terms.kind == "offense" and not src):
             undecided = True
-        elif not occasion.attacked:
+        elif not occasion.home:
             return 0, src
         else:
             reason = "; ".join(x for x in (reason, src) if x)
