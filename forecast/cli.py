@@ -140,7 +140,9 @@ def data_summary(file: Path | None, fmt: str) -> None:
     click.echo(_table(summary, "Cases and military-response rates"))
     click.echo(_table(honored, "Defense/offense commitments followed by fighting in COW wars"))
     shown = invoked[invoked.commitments > 0]
-    click.echo(_table(shown, "Commitments to the target honored, war-scale crises, by invocation"))
+    click.echo(
+        _table(shown, "Commitments honored in war-scale crises, by side owed and invocation")
+    )
     click.echo(_table(sabrosky, "Allies of a state at war, 1816-1965 (Sabrosky's measure)"))
     click.echo(_table(PUBLISHED_RELIABILITY, "Published figures"))
 
@@ -547,7 +549,18 @@ def _exit(code: int) -> int:
 
 
 def _json_dump(obj: object) -> str:
-    return json.dumps(obj, indent=2, sort_keys=False, allow_nan=False)
+    """One JSON document; NaN (a rate over an empty group) is written as null."""
+    return json.dumps(_nan_to_none(obj), indent=2, sort_keys=False, allow_nan=False)
+
+
+def _nan_to_none(obj: object) -> object:
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, dict):
+        return {k: _nan_to_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_nan_to_none(v) for v in obj]
+    return obj
 
 
 def entry() -> None:

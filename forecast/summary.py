@@ -160,20 +160,23 @@ def sabrosky_shares(cases: pd.DataFrame, last_year: int = 1965) -> pd.DataFrame:
 WAR_SCALE = ("war", "curated")
 
 
-def _honored(part: pd.DataFrame, obligation: str) -> pd.Series:
+def _honored(part: pd.DataFrame, obligation: str, partner: str = "target") -> pd.Series:
     """Whether each row honored its obligation, by the type's own promise (codebook).
 
     Defense and offense promise fighting on the partner's side; neutrality and nonaggression
     promise not to fight against it; consultation has no observable counterpart here, so
-    fighting alongside is shown.
+    fighting alongside is shown. ``partner`` is the side the obligation is owed to.
     """
+    alongside, against = ("military", "sided_with_aggressor")
+    if partner == "aggressor":
+        alongside, against = against, alongside
     if obligation in ("neutrality", "nonaggression"):
-        return 1.0 - part["sided_with_aggressor"]
-    return part["military"]
+        return 1.0 - part[against]
+    return part[alongside]
 
 
 def invoked_rates(cases: pd.DataFrame, event_types: tuple[str, ...] = WAR_SCALE) -> pd.DataFrame:
-    """Honoring of written commitments to the target, by invocation, period and type.
+    """Honoring of written commitments, by the side owed, invocation, period and type.
 
     Parameters
     ----------
@@ -185,49 +188,61 @@ def invoked_rates(cases: pd.DataFrame, event_types: tuple[str, ...] = WAR_SCALE)
     Returns
     -------
     pandas.DataFrame
-        ``period, obligation, invoked, commitments, honored, honored_rate, military_rate,
-        sided_with_aggressor_rate``: one row per period (1816-1944, before 1945, after 1945,
-        all years), obligation (``defense+offense``, then each type) and invocation
+        ``partner, period, obligation, invoked, commitments, honored, honored_rate,
+        military_rate, sided_with_aggressor_rate``: one row per side the commitment is owed to
+        (``target``, ``aggressor``, ``either``: both sides' rows pooled, as the published
+        studies count allies of either belligerent), period (1816-1944, before 1945, after
+        1945, all years), obligation (``defense+offense``, then each type) and invocation
         (``invoked``, ``not invoked``, ``undecided``).
     """
     df = _with_groups(cases)
-    df = df[df["event_type"].isin(event_types) & (df["obligation"] != "none")]
-    inv = df["invoked"].astype("Float64")
-    df = df.assign(
-        invocation=inv.map(lambda x: "undecided" if pd.isna(x) else ("invoked" if x else "not"))
-    )
-    df["invocation"] = df["invocation"].replace({"not": "not invoked"})
-    year = df["year"].astype(int)
-    periods = [
-        ("1816-1944", year <= 1944),
-        ("before 1945", year < 1945),
-        ("after 1945", year > 1945),
-        ("all years", year > 0),
-    ]
+    df = df[df["event_type"].isin(event_types)]
+    sides = {}
+    for partner, prefix in (("target", ""), ("aggressor", "aggressor_")):
+        part = df[df[f"{prefix}obligation"] != "none"].copy()
+        part["_obligation"] = part[f"{prefix}obligation"].astype(str)
+        inv = part[f"{prefix}invoked"].astype("Float64")
+        part["_invocation"] = inv.map(
+            lambda x: "undecided" if pd.isna(x) else ("invoked" if x else "not invoked")
+        )
+        part["_partner"] = partner
+        sides[partner] = part
+    sides["either"] = pd.concat([sides["target"], sides["aggressor"]])
     kinds = [("defense+offense", ("defense", "offense"))]
     kinds += [(o, (o,)) for o in ("defense", "offense", "neutrality", "nonaggression")]
     kinds += [("consultation", ("consultation",))]
     rows = []
-    for label, mask in periods:
-        for kind, types in kinds:
-            part = df[mask & df["obligation"].isin(types)]
-            for invocation in ("invoked", "not invoked", "undecided"):
-                sub = part[part["invocation"] == invocation]
-                honored = _honored(sub, types[0]) if len(sub) else sub["military"]
-                rows.append(
-                    {
-                        "period": label,
-                        "obligation": kind,
-                        "invoked": invocation,
-                        "commitments": len(sub),
-                        "honored": int(honored.sum()),
-                        "honored_rate": float(honored.mean()) if len(sub) else float("nan"),
-                        "military_rate": float(sub["military"].mean())
-                        if len(sub)
-                        else float("nan"),
-                        "sided_with_aggressor_rate": float(sub["sided_with_aggressor"].mean())
-                        if len(sub)
-                        else float("nan"),
-                    }
-                )
+    for partner, frame in sides.items():
+        year = frame["year"].astype(int)
+        periods = [
+            ("1816-1944", year <= 1944),
+            ("before 1945", year < 1945),
+            ("after 1945", year > 1945),
+            ("all years", year > 0),
+        ]
+        for label, mask in periods:
+            for kind, types in kinds:
+                part = frame[mask & frame["_obligation"].isin(types)]
+                for invocation in ("invoked", "not invoked", "undecided"):
+                    sub = part[part["_invocation"] == invocation]
+                    honored = pd.concat(
+                        [_honored(g, types[0], p) for p, g in sub.groupby("_partner")]
+                        or [sub["military"]]
+                    )
+                    n = len(sub)
+                    rows.append(
+                        {
+                            "partner": partner,
+                            "period": label,
+                            "obligation": kind,
+                            "invoked": invocation,
+                            "commitments": n,
+                            "honored": int(honored.sum()),
+                            "honored_rate": float(honored.mean()) if n else float("nan"),
+                            "military_rate": float(sub["military"].mean()) if n else float("nan"),
+                            "sided_with_aggressor_rate": float(sub["sided_with_aggressor"].mean())
+                            if n
+                            else float("nan"),
+                        }
+                    )
     return pd.DataFrame(rows)

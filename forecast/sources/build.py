@@ -192,11 +192,11 @@ def _occasions(attack: Attack) -> tuple[Occasion, Occasion]:
     home = attack.home if attack.event_type != "curated" else (True, True)
     to_target = Occasion(
         **common, opponent=attack.aggressor, attacked=attacked, defending=True,
-        warnum=attack.warnum, home=home[0],
+        warnum=attack.warnum, home=home[0], victim=attack.target,
     )  # fmt: skip
     to_aggressor = Occasion(
         **common, opponent=attack.target, attacked=not attacked and attack.event_type == "war",
-        defending=False, warnum=attack.warnum, home=home[1],
+        defending=False, warnum=attack.warnum, home=home[1], victim=attack.target,
     )  # fmt: skip
     return to_target, to_aggressor
 

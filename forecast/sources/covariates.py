@@ -277,14 +277,19 @@ def _active(spells: dict, ccode: int, date: pd.Timestamp) -> bool:
 
 
 def _threats(alliances: pd.DataFrame | None) -> dict[int, tuple[int, ...]]:
-    """ATOP id -> the states its treaty names as the threat (where ``specthrt`` names states)."""
+    """ATOP id -> the states its treaty names as the threat (``statthr1``, ``statthr2``).
+
+    ATOP fills them whenever the treaty names a state, whatever ``specthrt`` says the threat
+    is (a state, a state in a region, or the belligerent of an ongoing conflict: the 1941
+    Anglo-Soviet agreement, ATOP 2535, names Germany).
+    """
     if alliances is None:
         return {}
     out = {}
     for r in alliances.itertuples(index=False):
-        if pd.notna(r.specthrt) and int(r.specthrt) in (1, 3):
-            named = (r.statthr1, r.statthr2)
-            out[int(r.atopid)] = tuple(int(x) for x in named if pd.notna(x) and int(x) > 0)
+        named = tuple(int(x) for x in (r.statthr1, r.statthr2) if pd.notna(x) and int(x) > 0)
+        if named:
+            out[int(r.atopid)] = named
     return out
 
 

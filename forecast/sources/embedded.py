@@ -154,6 +154,9 @@ def read_invocation(path: str | os.PathLike | None = None) -> pd.DataFrame:
     pandas.DataFrame
         ``rule`` (``adversaries``: ``value`` lists the COW codes of the states the obligation
         is limited to; ``location``: the location condition is the partner's territory;
+        ``protects``: ``value`` lists the third states whose attack is the casus foederis;
+        ``conditions``: ``value`` 0 or 1 decides, for one conflict, the conditions ATOP's
+        fields leave open (number of adversaries, demands, request);
         ``case``: ``value`` is 0 or 1 for one conflict), ``alliance``, ``member_ccode``,
         ``partner_ccode``, ``conflict_id``, ``value``, ``article``, ``source`` and the
         file ``line``.
@@ -163,11 +166,12 @@ def read_invocation(path: str | os.PathLike | None = None) -> pd.DataFrame:
     cols += ["article", "source"]
     t = _read(p, cols, ["rule", "alliance", "article", "source"])
     t = _ints(t, p, ["member_ccode", "partner_ccode"])
-    _choices(t, p, "rule", ("adversaries", "location", "case"))
+    _choices(t, p, "rule", ("adversaries", "location", "protects", "conditions", "case"))
     for i, r in t.iterrows():
-        if r.rule == "case" and (r.value not in ("0", "1") or not r.conflict_id):
+        if r.rule in ("case", "conditions") and (r.value not in ("0", "1") or not r.conflict_id):
             raise SourceDataError(f"{p}:{i + 2}:value: a case rule needs conflict_id and 0 or 1")
-        if r.rule == "adversaries" and not all(x.isdigit() for x in r.value.split() or ["x"]):
+        codes = r.value.split() or ["x"]
+        if r.rule in ("adversaries", "protects") and not all(x.isdigit() for x in codes):
             raise SourceDataError(f"{p}:{i + 2}:value: {r.value!r} is not a list of COW codes")
     t["line"] = t.index + 2
     return t

@@ -26,8 +26,13 @@ member-level condition fields and the alliance's named threats, with the hand-co
   curated case (an attack on the partner's territory), and unknown in a MID: empty. An
   offensive obligation's location is where the offensive is aimed, not the partner's home
   (the 1856 guarantee of the Ottoman Empire, ATOP 1195): empty unless hand-coded.
+- **Guarantees of a third state** (``data/invocation.csv`` rule ``protects``): a pact whose
+  casus foederis is an attack on a named third state applies only to an attack on it (the
+  1856 Anglo-French-Austrian guarantee of the Ottoman Empire, ATOP 1195).
 - **Number of adversaries, demands, request** (``*conum``, ``*codem``, ``concoreq``): not
-  decidable from ATOP; empty unless ``data/invocation.csv`` decides the case.
+  decidable from ATOP; empty unless a ``conditions`` row of ``data/invocation.csv`` decides
+  them for the conflict (the other conditions still apply: Italy's 1866 alliance with
+  Prussia, ATOP 1265, names Austria, so it is not invoked by Prussia's attack on Hanover).
 
 Any failed condition gives 0; otherwise any undecidable one gives empty (None); otherwise 1.
 """
@@ -167,6 +172,9 @@ class Occasion:
         The COW war number, for conditions on an ongoing conflict.
     home : bool or None
         The partner fought in its own region (for location conditions); None where unknown.
+    victim : int or None
+        The state attacked in this attack (the row's target), for guarantees of a third
+        state.
     """
 
     conflict_id: str
@@ -176,6 +184,7 @@ class Occasion:
     defending: bool
     warnum: int | None = None
     home: bool | None = None
+    victim: int | None = None
 
 
 class Rules:
@@ -190,7 +199,10 @@ class Rules:
     def __init__(self, table: pd.DataFrame | None = None):
         self._adversaries: dict[tuple[str, int | None], tuple[set[int], str]] = {}
         self._location: dict[tuple[str, int | None], str] = {}
+        self._protects: dict[str, tuple[set[int], str]] = {}
         self._cases: dict[tuple[str, str], list[tuple[int | None, int | None, int, str]]] = {}
+        self._conditions: dict[tuple[str, str], list[tuple[int | None, int | None, int, str]]]
+        self._conditions = {}
         if table is None:
             return
         for r in table.itertuples(index=False):
@@ -201,24 +213,36 @@ class Rules:
                 self._adversaries[(r.alliance, member)] = (codes, src)
             elif r.rule == "location":
                 self._location[(r.alliance, member)] = src
-            else:  # case
+            elif r.rule == "protects":
+                self._protects[r.alliance] = ({int(x) for x in str(r.value).split()}, src)
+            else:  # case, conditions: one conflict
                 partner = None if pd.isna(r.partner_ccode) else int(r.partner_ccode)
                 key = (r.alliance, r.conflict_id)
-                self._cases.setdefault(key, []).append((member, partner, int(r.value), src))
+                table_ = self._cases if r.rule == "case" else self._conditions
+                table_.setdefault(key, []).append((member, partner, int(r.value), src))
 
     def adversaries(self, alliance: str, member: int) -> tuple[set[int], str] | None:
         """Return the hand-coded adversaries of ``member``'s obligation, with the source."""
         return self._adversaries.get((alliance, member)) or self._adversaries.get((alliance, None))
+
+    def protects(self, alliance: str) -> tuple[set[int], str] | None:
+        """Return the third states a guarantee protects, with the source."""
+        return self._protects.get(alliance)
 
     def location(self, alliance: str, member: int) -> str | None:
         """Return the source of a hand-coded location rule (the partner's territory)."""
         return self._location.get((alliance, member)) or self._location.get((alliance, None))
 
     def case(
-        self, alliance: str, conflict_id: str, member: int, partner: int
+        self, alliance: str, conflict_id: str, member: int, partner: int, kind: str = "case"
     ) -> tuple[int, str] | None:
-        """Return a hand-coded decision for one attack, with its source."""
-        for m, p, value, src in self._cases.get((alliance, conflict_id), ()):
+        """Return a hand-coded decision for one conflict, with its source.
+
+        ``kind="case"`` rows decide the whole question; ``kind="conditions"`` rows decide only
+        the conditions ATOP's fields leave open (number of adversaries, demands, request).
+        """
+        rows = self._cases if kind == "case" else self._conditions
+        for m, p, value, src in rows.get((alliance, conflict_id), ()):
             if m in (None, member) and p in (None, partner):
                 return value, src
         return None
@@ -258,6 +282,9 @@ def decide(
     hand = rules.case(alliance, occasion.conflict_id, member, partner)
     if hand is not None:
         return hand
+    guarantee = rules.protects(alliance)
+    if guarantee is not None and occasion.victim not in guarantee[0]:
+        return 0, guarantee[1]  # a guarantee of a third state: only an attack on it
     if isinstance(terms, tuple):
         results = [decide(t, occasion, alliance=alliance, member=member, partner=partner,
                           rules=rules) for t in terms]  # fmt: skip
@@ -297,6 +324,10 @@ def decide(
             reason = "; ".join(x for x in (reason, src) if x)
     if c & {"number", "demands", "request", "unknown"}:
         undecided = True
+    if undecided:
+        open_ = rules.case(alliance, occasion.conflict_id, member, partner, kind="conditions")
+        if open_ is not None:
+            return open_[0], "; ".join(x for x in (reason, open_[1]) if x)
     return (None if undecided else 1), reason
 
 
