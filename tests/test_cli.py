@@ -259,3 +259,15 @@ def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_p
     assert text.index("(conflict scheme)") < text.index("(temporal scheme)")
     r = run(forecast_exe, "card", "--model", tmp_path / "absent.nc")
     assert _single_error_line(r)
+
+
+def test_summary_json_on_a_table_with_empty_groups(forecast_exe, small_csv):
+    import json
+
+    r = run(forecast_exe, "data", "summary", small_csv, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)  # one JSON document; NaN rates of empty groups are null
+    rates = doc["invoked_rates"]
+    assert {x["partner"] for x in rates} == {"target", "aggressor", "either"}
+    empty = [x for x in rates if x["commitments"] == 0]
+    assert empty and all(x["honored_rate"] is None for x in empty)

@@ -70,3 +70,28 @@ def test_curated_rows_pass_the_case_table_rules():
     assert expected <= set(curated.conflict_id)
     assert curated.response.notna().sum() > 0
     assert pd.api.types.is_integer_dtype(curated.year)
+
+
+def test_article_5_applies_to_an_attack_on_estonia():
+    row = present.responder_covariates("United States", "Estonia", "Russia", 2026)
+    assert (row["obligation"], row["alliance"], row["invoked"]) == ("defense", "ATOP 3180", 1)
+    assert row["rival_aggressor"] == 1  # US-Russia strategic rivalry (TSS, ongoing)
+    assert row["target_role"] == "attacked" and row["distance_km"] > 5000
+
+
+def test_nothing_obliges_anyone_to_defend_taiwan():
+    for state in ("United States", "Japan", "Australia"):
+        row = present.responder_covariates(state, "Taiwan", "China", 2026)
+        assert row["obligation"] == "none" and row["invoked"] is None, state
+
+
+def test_turkey_is_azerbaijans_ally_not_armenias():
+    row = present.responder_covariates("Turkey", "Armenia", "Azerbaijan", 2026)
+    assert row["aggressor_obligation"] == "defense" and row["aggressor_alliance"] == "ATOP 4550"
+    assert row["aggressor_invoked"] == 0  # Azerbaijan attacks: its defense pact is not invoked
+    assert row["contiguous"] == 1 and row["distance_km"] == 0
+
+
+def test_dyads_table_covers_every_pair_of_present_states():
+    d = present.dyad("Estonia", "Russia")
+    assert d["distance_km"] == 0 and d["shared_igos"] > 0 and d["rival"] == 0

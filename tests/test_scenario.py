@@ -161,6 +161,12 @@ BAD = [
     ("target-is-aggressor", GOOD.replace('"Estonia"', '"Russia"'), 4, "target",
      "also the aggressor"),
     ("year-range", GOOD.replace("2026", "1700"), 2, "year", "outside 1816"),
+    ("helper-unknown", GOOD + 'aggressor_helpers = ["Jappan"]\n', 6, "aggressor_helpers",
+     "did you mean Japan"),
+    ("helper-is-aggressor", GOOD + 'aggressor_helpers = ["Russia"]\n', 6, "aggressor_helpers",
+     "is the aggressor"),
+    ("helper-type", GOOD + 'aggressor_helpers = "Belarus"\n', 6, "aggressor_helpers",
+     "a list"),
     ("not-toml", "name = \n", 1, None, "not valid TOML"),
     ("not-toml-2", GOOD + "[overrides\n", 6, None, "not valid TOML"),
 ]  # fmt: skip
@@ -403,3 +409,9 @@ def test_scenario_can_be_built_in_code():
     assert isinstance(rows, pd.DataFrame) and len(rows) == 2
     with pytest.raises(ScenarioError, match="Atlantis"):
         scenario_rows(Scenario("Bad", 2026, "Russia", "Estonia", ("Atlantis",)))
+
+
+def test_aggressor_helpers_are_read_in_file_order(tmp_path):
+    path = _write(tmp_path, GOOD + 'aggressor_helpers = ["Belarus", "north korea"]\n')
+    assert load_scenario(path).aggressor_helpers == ("Belarus", "North Korea")
+    assert load_scenario(_write(tmp_path, GOOD)).aggressor_helpers == ()
