@@ -271,3 +271,14 @@ def test_summary_json_on_a_table_with_empty_groups(forecast_exe, small_csv):
     assert {x["partner"] for x in rates} == {"target", "aggressor", "either"}
     empty = [x for x in rates if x["commitments"] == 0]
     assert empty and all(x["honored_rate"] is None for x in empty)
+
+
+def test_v1_table_names_missing_columns_and_the_rebuild(forecast_exe, small_table, tmp_path):
+    from forecast.cases import V2_COLUMNS
+
+    v1 = tmp_path / "v1.csv"
+    small_table.drop(columns=list(V2_COLUMNS)).to_csv(v1, index=False)
+    r = run(forecast_exe, "data", "check", v1)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "schema v1" in lines[0] and "forecast data build" in lines[0]
