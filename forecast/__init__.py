@@ -27,6 +27,7 @@ __all__ = [
     "ConvergenceWarning",
     "Fit",
     "ForecastError",
+    "ForecastModel",
     "ModelMismatchError",
     "NotFittedError",
     "Prediction",
@@ -49,6 +50,10 @@ def __getattr__(name: str):
         from . import model
 
         return getattr(model, name)
+    if name == "ForecastModel":
+        from .estimator import ForecastModel
+
+        return ForecastModel
     if name in ("predict", "Prediction"):
         from . import coalition
 

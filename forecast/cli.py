@@ -192,9 +192,21 @@ def _convergence_said_once():
     help="Write the model card here [default: models/README.md for the default fit].",
 )
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-def fit_command(cases, output, draws, tune, chains, seed, card, no_progress) -> None:
+@click.option(
+    "--covariates",
+    default=None,
+    help="Comma-separated covariates of the linear predictor [default: all; see "
+    "forecast.design.COVARIATES].",
+)
+def fit_command(cases, output, draws, tune, chains, seed, card, no_progress, covariates) -> None:
     """Fit the model to a case table and save it as NetCDF, with diagnostics."""
+    from .design import check_covariates
     from .workflow import DEFAULT_FIT, DEFAULT_MODEL, fit_and_save
+
+    try:
+        chosen = check_covariates(covariates)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--covariates") from None
 
     output = output or DEFAULT_MODEL
     if card is None and output == DEFAULT_MODEL:
@@ -208,6 +220,7 @@ def fit_command(cases, output, draws, tune, chains, seed, card, no_progress) -> 
         seed=DEFAULT_FIT["seed"] if seed is None else seed,
         progress=not no_progress,
         card=card,
+        covariates=chosen,
     )
     d = result.diagnostics
     click.echo(

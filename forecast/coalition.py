@@ -497,7 +497,7 @@ def predict(
     while cid in fit.design.labels["conflict"]:  # a scenario is always a new conflict
         cid += "-new"
     rows["conflict_id"] = cid
-    design = make_design(rows, fit.design.scaling)
+    design = make_design(rows, fit.design.scaling, covariates=fit.design.covariates)
     rng = np.random.default_rng(seed)
     d = _resample(fit.draws_for(design, rng), design, fit, int(draws), rng)
     probs = category_probs(linear_predictor(design, d), d["cutpoints"])

@@ -52,6 +52,7 @@ __all__ = [
     "ERAS",
     "GROUPS",
     "Design",
+    "check_covariates",
     "era_index",
     "make_design",
 ]
@@ -213,19 +214,56 @@ def _factor(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     return idx, labels
 
 
-def make_design(cases: pd.DataFrame, scaling: dict | None = None) -> Design:
+def check_covariates(covariates) -> tuple[str, ...]:
+    """Return a covariate choice as a tuple in :data:`COVARIATES` order, or raise.
+
+    Parameters
+    ----------
+    covariates : sequence of str or None
+        Names from :data:`COVARIATES`; None (the default set) means all of them.
+
+    Returns
+    -------
+    tuple of str
+        The chosen covariates, in the package's column order.
+
+    Raises
+    ------
+    ValueError
+        If a name is unknown, repeated, or the choice is empty.
+    """
+    if covariates is None:
+        return COVARIATES
+    if isinstance(covariates, str):
+        covariates = [c.strip() for c in covariates.split(",") if c.strip()]
+    chosen = list(covariates)
+    unknown = [c for c in chosen if c not in COVARIATES]
+    if unknown:
+        raise ValueError(
+            f"unknown covariate(s) {', '.join(map(repr, unknown))}; valid: {', '.join(COVARIATES)}"
+        )
+    if len(set(chosen)) != len(chosen):
+        raise ValueError("a covariate is listed twice")
+    if not chosen:
+        raise ValueError("choose at least one covariate")
+    return tuple(c for c in COVARIATES if c in chosen)
+
+
+def make_design(cases: pd.DataFrame, scaling: dict | None = None, covariates=None) -> Design:
     """Turn a typed case table into design data (covariates, group indices, outcome).
 
     Parameters
     ----------
     cases : pandas.DataFrame
-        A case table in schema v1, typed as :func:`forecast.load_cases` returns it (string
+        A case table in schema v2, typed as :func:`forecast.load_cases` returns it (string
         tables with the same columns work too). ``response`` and ``military`` may be absent
         (scenario rows); the outcome arrays are then ``-1``.
     scaling : dict, optional
         Means and standard deviations of the standardised covariates, as in
         ``Design.scaling`` of a training design. Default: computed from ``cases``. Pass the
         training scaling when coding new rows for prediction.
+    covariates : sequence of str, optional
+        The columns of ``X`` (names from :data:`COVARIATES`, kept in that order); default all.
 
     Returns
     -------
@@ -285,7 +323,8 @@ def make_design(cases: pd.DataFrame, scaling: dict | None = None) -> Design:
     event = _text(cases, "event_type")
     cols["event_mid"] = (event == "mid").astype(float)
     cols["event_curated"] = (event == "curated").astype(float)
-    X = np.column_stack([cols[c] for c in COVARIATES]) if n else np.zeros((0, len(COVARIATES)))
+    chosen = check_covariates(covariates)
+    X = np.column_stack([cols[c] for c in chosen]) if n else np.zeros((0, len(chosen)))
 
     supporter = np.array(
         [str(int(v)) for v in pd.to_numeric(cases["supporter_ccode"]).astype("int64")],
@@ -326,7 +365,7 @@ def make_design(cases: pd.DataFrame, scaling: dict | None = None) -> Design:
     case_id = tuple(_text(cases, "case_id")) if "case_id" in cases.columns else ()
     return Design(
         X=X.astype(np.float64),
-        covariates=COVARIATES,
+        covariates=chosen,
         scaling={k: dict(v) for k, v in new_scaling.items()},
         index={g: index[g] for g in GROUPS},
         labels={g: labels[g] for g in GROUPS},

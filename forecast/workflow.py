@@ -40,6 +40,7 @@ def fit_and_save(
     target_accept: float = DEFAULT_FIT["target_accept"],
     progress: bool = True,
     card: str | os.PathLike | None = None,
+    covariates=None,
 ):
     """Fit the model to a case table, save it atomically and optionally write its model card.
 
@@ -58,6 +59,9 @@ def fit_and_save(
     card : str or os.PathLike, optional
         Where to write the model card (Markdown); none by default. Evaluations saved beside
         ``output`` (``evaluation*.json``) add their out-of-sample sections.
+    covariates : sequence of str, optional
+        The covariates of the linear predictor (:data:`forecast.design.COVARIATES`); all by
+        default.
 
     Returns
     -------
@@ -71,6 +75,7 @@ def fit_and_save(
         warnings.simplefilter("ignore", ConvergenceWarning)  # reported by the caller
         result = model.fit(
             table,
+            covariates=covariates,
             draws=draws,
             tune=tune,
             chains=chains,

@@ -26,7 +26,7 @@ def main(path: str = "models/default.nc") -> None:
     """Print Brier ratios by event type, with known and with new conflict effects."""
     fit = forecast.load(path)
     cases = forecast.load_cases()
-    design = make_design(cases, scaling=fit.design.scaling)
+    design = make_design(cases, scaling=fit.design.scaling, covariates=fit.design.covariates)
     y = design.military
     labels = dict(design.labels)
     for g in ("conflict", "alliance_conflict"):

@@ -17,6 +17,8 @@ from forecast import SCHEMA_VERSION, ForecastError, ModelMismatchError, NotFitte
 from forecast import export as ex
 from forecast import model as fm
 from forecast.coalition import predict
+from forecast.export import parquet as ex_parquet
+from forecast.export import tables as ex_tables
 from forecast.scenario import load_scenario
 
 KOREA = Path(__file__).parent.parent / "data" / "scenarios" / "korea.toml"
@@ -425,8 +427,8 @@ def test_a_failing_writer_leaves_nothing(fmt, tiny_fit, prediction, tmp_path, mo
         monkeypatch.setattr(xr.DataTree, "to_netcdf", partial)
         dest = tmp_path / "out" / "posterior.nc"
     else:  # fail on the fourth/fifth file, after the first ones are written
-        monkeypatch.setattr(ex, "_scenario_draw_columns", _boom)
-        monkeypatch.setattr(ex, "_scenario_summary_frame", _boom)
+        monkeypatch.setattr(ex_parquet, "_scenario_draw_columns", _boom)
+        monkeypatch.setattr(ex_tables, "_scenario_summary_frame", _boom)
         dest = tmp_path / "out" / "export"
     with pytest.raises(OSError, match="disk full"):
         quiet(ex.export, tiny_fit, dest, fmt, prediction)
@@ -440,8 +442,8 @@ def test_a_failed_rewrite_keeps_the_previous_export(
     dest = tmp_path / "export"
     first = quiet(ex.export, tiny_fit, dest, fmt)
     before = {p.name: p.read_bytes() for p in first}
-    monkeypatch.setattr(ex, "_scenario_draw_columns", _boom)
-    monkeypatch.setattr(ex, "_scenario_summary_frame", _boom)
+    monkeypatch.setattr(ex_parquet, "_scenario_draw_columns", _boom)
+    monkeypatch.setattr(ex_tables, "_scenario_summary_frame", _boom)
     with pytest.raises(OSError):
         quiet(ex.export, tiny_fit, dest, fmt, prediction)
     assert {p.name: p.read_bytes() for p in dest.iterdir()} == before

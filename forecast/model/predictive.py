@@ -1,0 +1,122 @@
+"""Prediction with numpy only: the linear predictor and the ordered-category probabilities."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ..cases import RESPONSES
+from ..design import GROUPS, Design
+
+#: Names of the three cutpoints (between consecutive response levels).
+CUTPOINTS: tuple[str, ...] = tuple(f"{a}|{b}" for a, b in itertools.pairwise(RESPONSES))
+
+
+# ---------------------------------------------------------------------------------------------
+# numpy prediction
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def linear_predictor(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
+    """Compute the linear predictor ``eta`` of every row for every posterior draw (numpy only).
+
+    Parameters
+    ----------
+    design : Design
+        Rows to predict (from :func:`forecast.design.make_design`, with the training scaling).
+    draws : dict of str to numpy.ndarray
+        ``"beta"`` of shape ``(S, n_covariates)`` and, per group in
+        :data:`forecast.design.GROUPS`, an array ``(S, len(design.labels[group]))`` of effects
+        aligned to the design's labels (see :meth:`Fit.draws_for`). A missing group counts 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(S, n_rows)``.
+
+    Raises
+    ------
+    ValueError
+        If an array does not match the design.
+    """
+    beta = np.asarray(draws["beta"], dtype=float)
+    if beta.ndim != 2 or beta.shape[1] != design.X.shape[1]:
+        raise ValueError(
+            f"draws['beta'] has shape {beta.shape}, expected (S, {design.X.shape[1]})"
+        )
+    eta = beta @ design.X.T
+    for g in GROUPS:
+        if g not in draws:
+            continue
+        eff = np.asarray(draws[g], dtype=float)
+        if eff.shape != (beta.shape[0], len(design.labels[g])):
+            raise ValueError(
+                f"draws[{g!r}] has shape {eff.shape}, expected "
+                f"({beta.shape[0]}, {len(design.labels[g])})"
+            )
+        ext = np.concatenate([eff, np.zeros((eff.shape[0], 1))], axis=1)  # index -1 -> 0
+        eta += ext[:, design.index[g]]
+    return eta
+
+
+def pointwise_log_likelihood(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
+    """Return the log-likelihood of each row under each draw, shape ``(S, n_rows)``.
+
+    A row with a coded response contributes ``log P(response)`` (ordered logit); a row with
+    only ``military`` coded contributes ``log P(military)`` or ``log(1 - P(military))``, the
+    top category of the same model; a row has one of the two, so the value is its whole
+    observed likelihood (the "both observed parts summed" of ``az.loo``'s pointwise input).
+
+    Parameters
+    ----------
+    design : Design
+        The training design.
+    draws : dict of str to numpy.ndarray
+        Posterior draws (:func:`forecast.model.posterior_draws`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(S, n_rows)`` float64; ``0`` for rows without an outcome.
+    """
+    probs = category_probs(linear_predictor(design, draws), draws["cutpoints"])
+    out = np.zeros(probs.shape[:2])
+    tiny = np.finfo(float).tiny
+    full = design.y >= 0
+    if full.any():
+        picked = np.take_along_axis(probs[:, full, :], design.y[full][None, :, None], axis=2)
+        out[:, full] = np.log(np.maximum(picked[..., 0], tiny))
+    mil = (design.y < 0) & (design.military >= 0)
+    if mil.any():
+        p_mil = probs[:, mil, 3]
+        hit = design.military[mil][None, :] == 1
+        out[:, mil] = np.log(np.maximum(np.where(hit, p_mil, 1.0 - p_mil), tiny))
+    return out
+
+
+def category_probs(eta: np.ndarray, cutpoints: np.ndarray) -> np.ndarray:
+    """Probabilities of the four response levels under the cumulative logit (numpy only).
+
+    Parameters
+    ----------
+    eta : numpy.ndarray
+        Linear predictor, shape ``(S, n)``.
+    cutpoints : numpy.ndarray
+        Ordered cutpoints, shape ``(S, 3)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(S, n, 4)``: P(none), P(diplomatic), P(material), P(military); the last is
+        ``logistic(eta - c3)``.
+    """
+    eta = np.asarray(eta, dtype=float)
+    c = np.asarray(cutpoints, dtype=float)
+    cum = _logistic(c[:, None, :] - eta[:, :, None])  # P(y <= k), k = 0, 1, 2
+    lower = np.concatenate([np.zeros((*cum.shape[:2], 1)), cum], axis=2)
+    upper = np.concatenate([cum, np.ones((*cum.shape[:2], 1))], axis=2)
+    return upper - lower
