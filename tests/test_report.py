@@ -20,6 +20,7 @@ from forecast import ForecastError, ScenarioError, __version__, plots
 from forecast import model as fm
 from forecast import report as rp
 from forecast.coalition import predict
+from forecast.report import placement
 from forecast.scenario import load_scenario
 
 matplotlib.use("Agg")
@@ -303,7 +304,8 @@ def test_error_mid_write_leaves_no_file(fit, prediction, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(rp, "_place_figures", boom)
+    # write_report looks _place_figures up on forecast.report.placement at call time
+    monkeypatch.setattr(placement, "_place_figures", boom)
     out = tmp_path / "sub" / "r.pdf"
     with pytest.raises(RuntimeError, match="disk on fire"):
         rp.write_report(prediction, fit, out)
