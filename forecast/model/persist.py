@@ -16,7 +16,7 @@ from ..cases import SCHEMA_VERSION
 from ..design import GROUPS, Design, check_covariates
 from ..errors import ForecastError, ModelMismatchError, NotFittedError
 from .diagnostics import Diagnostics
-from .fitting import Fit
+from .result import Fit
 
 FORMAT = "forecast-fit/1"
 

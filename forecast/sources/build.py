@@ -32,14 +32,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cases import COLUMNS, to_csv_text, validate_cases
+from ..cases import to_csv_text, validate_cases
 from ..errors import CaseTableError, SourceDataError
 from . import atop, bmr, cow, derived, embedded
 from ._common import find_file
-from .attacks import Attack, _states_name, mid_attacks, war_attacks
-from .covariates import Commitment, Covariates
+from .attacks import Attack, mid_attacks, war_attacks
+from .covariates import Covariates
+from .curated import _apply_responses, _curated_rows
 from .dyads import Dyads
-from .invocation import Occasion, Rules, decide
+from .invocation import Rules
+from .rows import _row, responders
 
 __all__ = ["Attack", "build_cases", "read_sources", "write_cases"]
 
@@ -158,201 +160,6 @@ def _first_found(source, names: list[str], reader: str) -> Path:
             last = e
     assert last is not None
     raise last
-
-
-def responders(attack: Attack, cov: Covariates) -> list[int]:
-    """The potential responders of an attack, by the outcome-independent rule.
-
-    Parameters
-    ----------
-    attack : Attack
-        The attack.
-    cov : Covariates
-        Lookups over the original tables.
-
-    Returns
-    -------
-    list of int
-        Sorted COW codes: states with a written commitment to the target or to the aggressor
-        in force, major powers, and states contiguous to the target or the aggressor, that
-        were in the state system on the attack date, less the attack's own sides and states
-        already at war.
-    """
-    d, y = attack.date, attack.date.year
-    pool = cov.allies(attack.target, d) | cov.allies(attack.aggressor, d) | set(cov.majors(d))
-    pool |= cov.neighbours(attack.target, y) | cov.neighbours(attack.aggressor, y)
-    pool -= attack.excluded | {attack.target, attack.aggressor}
-    return sorted(c for c in pool if cov.in_system(c, d))
-
-
-def _occasions(attack: Attack) -> tuple[Occasion, Occasion]:
-    """The attack seen from the target and from the aggressor (for the casus foederis)."""
-    attacked = attack.role == "attacked"
-    common = {"conflict_id": attack.conflict_id, "event_type": attack.event_type}
-    home = attack.home if attack.event_type != "curated" else (True, True)
-    to_target = Occasion(
-        **common, opponent=attack.aggressor, attacked=attacked, defending=True,
-        warnum=attack.warnum, home=home[0], victim=attack.target,
-    )  # fmt: skip
-    to_aggressor = Occasion(
-        **common, opponent=attack.target, attacked=not attacked and attack.event_type == "war",
-        defending=False, warnum=attack.warnum, home=home[1], victim=attack.target,
-    )  # fmt: skip
-    return to_target, to_aggressor
-
-
-def _obligations(attack: Attack, supporter: int, cov: Covariates, rules: Rules) -> dict:
-    """The supporter's commitments to the target and to the aggressor, and their invocation."""
-    d, y = attack.date, int(attack.date.year)
-    out, sources = {}, []
-    for prefix, partner, occasion in zip(
-        ("", "aggressor_"), (attack.target, attack.aggressor), _occasions(attack), strict=True
-    ):
-
-        def judge(c: Commitment, partner=partner, occasion=occasion):
-            return decide(
-                c.terms, occasion, alliance=c.alliance, member=supporter, partner=partner,
-                rules=rules,
-            )[0]  # fmt: skip
-
-        comm = cov.commitment(supporter, partner, d, judge)
-        invoked, why = (None, "")
-        if comm is not None:
-            invoked, why = decide(
-                comm.terms, occasion, alliance=comm.alliance, member=supporter,
-                partner=partner, rules=rules,
-            )  # fmt: skip
-            sources.append(comm.source)
-            if why:
-                sources.append(f"invoked: {why}")
-        out[f"{prefix}obligation"] = comm.obligation if comm else "none"
-        out[f"{prefix}conditional"] = int(comm.conditional) if comm else 0
-        out[f"{prefix}invoked"] = invoked
-        out[f"{prefix}alliance"] = comm.alliance if comm else ""
-        if not prefix:
-            out["alliance_age"] = (y - comm.since.year) if comm else None
-    out["_sources"] = sources
-    return out
-
-
-def _row(attack: Attack, supporter: int, cov: Covariates, rules: Rules) -> dict:
-    d, y = attack.date, int(attack.date.year)
-    t, a, s = attack.target, attack.aggressor, supporter
-    obligations = _obligations(attack, s, cov, rules)
-    relation, when, ev_source = attack.evidence.get(s, (None, None, ""))
-    military = int(relation == "target")
-    sources = [attack.source, *obligations.pop("_sources")]
-    if ev_source:
-        sources.append(ev_source)
-    return {
-        "case_id": f"{attack.conflict_id}-{y}-{t}-{a}-{s}",
-        "conflict_id": attack.conflict_id,
-        "conflict": attack.conflict,
-        "event_type": attack.event_type,
-        "year": y,
-        "target": _states_name(t),
-        "target_ccode": t,
-        "target_role": attack.role,
-        "aggressor": _states_name(a),
-        "aggressor_ccode": a,
-        "supporter": _states_name(s),
-        "supporter_ccode": s,
-        **obligations,
-        "response": "",
-        "military": military,
-        "sided_with_aggressor": int(relation == "aggressor"),
-        "aggressor_response": "",
-        "join_lag_days": (when - d).days if military else None,
-        **_state_covariates(t, a, s, d, cov),
-        "source": "; ".join(dict.fromkeys(x for x in sources if x)),
-        "_date": d,
-    }
-
-
-def _state_covariates(t: int, a: int, s: int, d: pd.Timestamp, cov: Covariates) -> dict:
-    y = int(d.year)
-    return {
-        "supporter_major": int(cov.major(s, d)),
-        "target_major": int(cov.major(t, d)),
-        "aggressor_major": int(cov.major(a, d)),
-        "supporter_democracy": cov.democracy(s, y),
-        "target_democracy": cov.democracy(t, y),
-        "contiguous": int(cov.contiguous(s, t, y) or cov.contiguous(s, a, y)),
-        "aggressor_nuclear": int(cov.nuclear(a, d)),
-        "supporter_nuclear": int(cov.nuclear(s, d)),
-        "supporter_cinc": cov.cinc(s, y),
-        "aggressor_cinc": cov.cinc(a, y),
-        "target_cinc": cov.cinc(t, y),
-    }
-
-
-def _curated_rows(src: Sources) -> tuple[list[dict], set[tuple[int, int, int]]]:
-    """Return the curated rows with covariates filled, and their attack keys.
-
-    The keys are (year, target, aggressor): a curated attack supersedes a MID attack on the
-    same states in the same year. Commitments both ways and their invocation are filled by
-    the same rules as for COW rows (an ``obligation`` coded in the file is kept, with
-    ``invoked`` decided for the commitment the rules find, where it is the same).
-    """
-    cov = src.covariates
-    rows, keys = [], set()
-    for r in src.curated.to_dict("records"):
-        d = r["start_date"]
-        t, a, s = int(r["target_ccode"]), int(r["aggressor_ccode"]), int(r["supporter_ccode"])
-        keys.add((int(d.year), t, a))
-        attack = Attack(r["conflict_id"], r["conflict"], "curated", d, t, a, "attacked")
-        row = {k: r.get(k, "") for k in (c.name for c in COLUMNS) if k in r}
-        obligations = _obligations(attack, s, cov, src.rules)
-        sources = [r["source"]]
-        extra = obligations.pop("_sources")
-        if r.get("obligation"):  # coded by hand: keep it, and its invocation only if the same
-            same = r.get("alliance", "") == obligations["alliance"]
-            for k in ("obligation", "conditional", "alliance", "alliance_age"):
-                obligations[k] = r.get(k, "")
-            if not same:
-                obligations["invoked"] = None
-        sources.extend(extra)
-        row.update(obligations)
-        row["target_role"] = "attacked"
-        row.update(_state_covariates(t, a, s, d, cov))
-        row["year"] = int(r["year"])
-        row["source"] = "; ".join(dict.fromkeys(sources))
-        row["_date"] = d
-        rows.append(row)
-    return rows, keys
-
-
-def _apply_responses(table: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
-    """Set ``response`` from ``data/responses.csv``; refuse codings that contradict COW."""
-    if responses.empty:
-        return table
-    path = responses.attrs.get("path", "responses.csv")
-    key = table.conflict_id + "|" + table.target_ccode.astype(str) + "|"
-    key = key + table.supporter_ccode.astype(str)
-    index = dict(zip(key, table.index, strict=True))
-    problems = []
-    for r in responses.itertuples(index=False):
-        k = f"{r.conflict_id}|{r.target_ccode}|{r.supporter_ccode}"
-        i = index.get(k)
-        if i is None:
-            problems.append(
-                f"{path}:{r.line}:supporter_ccode: no built case for {r.conflict_id}, target "
-                f"{r.target_ccode}, supporter {r.supporter_ccode} (not a potential responder "
-                "by the rule, or a different target)"
-            )
-            continue
-        military = int(table.at[i, "military"])
-        if (r.response == "military") != (military == 1):
-            problems.append(
-                f"{path}:{r.line}:response: {r.response!r} contradicts COW (military={military})"
-            )
-            continue
-        table.at[i, "response"] = r.response
-        table.at[i, "source"] = f"{table.at[i, 'source']}; response: {r.source}"
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise SourceDataError(problems[0] + more)
-    return table
 
 
 def build_cases(

@@ -1,0 +1,197 @@
+"""Validating a case table: every problem at once, as (row, column, reason).
+
+Row numbers are CSV line numbers: the header is line 1 and the first data row is line 2. For
+an in-memory table the same convention holds (position 0 is "row 2"), so a message reads the
+same whether the table came from a file or not.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import states
+from .errors import Problem
+from .schema import (
+    _BY_NAME,
+    _CONFLICT_ID,
+    REQUIRED,
+    SCHEMA_VERSION,
+    V2_COLUMNS,
+    Column,
+    _current_year,
+)
+
+__all__ = ["validate_cases"]
+
+def _check_value(col: Column, text: str) -> str | None:
+    """Return why ``text`` is not a valid value of ``col``, or None if it is."""
+    if col.kind == "enum":
+        if text not in col.choices:
+            return f"{text!r} is not one of {', '.join(col.choices)}"
+        return None
+    if col.kind == "flag":
+        return None if text in ("0", "1") else f"{text!r} is not 0 or 1"
+    if col.kind in ("int", "ccode"):
+        if not re.fullmatch(r"-?\d+", text):
+            return f"{text!r} is not a whole number"
+        value = int(text)
+        if col.kind == "ccode":
+            if value not in states.known_codes():
+                return f"{value} is not a known COW country code"
+            return None
+        high = _current_year() if col.name == "year" else col.high
+        return _out_of_range(value, col.low, high)
+    if col.kind == "float":
+        try:
+            value = float(text)
+        except ValueError:
+            return f"{text!r} is not a number"
+        if value != value:
+            return "NaN is not a number; leave the field empty when the value is missing"
+        return _out_of_range(value, col.low, col.high)
+    return None
+
+
+def _out_of_range(value: float, low: float | None, high: float | None) -> str | None:
+    """Return why ``value`` is outside ``low..high`` (either bound optional), or None."""
+    if (low is None or value >= low) and (high is None or value <= high):
+        return None
+    if high is None:
+        return f"{value:g} < {low:g}"
+    if low is None:
+        return f"{value:g} > {high:g}"
+    return f"{value:g} is outside {low:g}..{high:g}"
+
+
+def validate_cases(table: pd.DataFrame) -> list[Problem]:
+    """Return every problem of a case table as located :class:`~forecast.errors.Problem` s.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table, as strings (as read from CSV) or typed (as returned by
+        :func:`load_cases`). Missing values may be empty strings or NA.
+
+    Returns
+    -------
+    list of Problem
+        Empty when the table is valid. Row numbers follow the CSV convention (first data row
+        is 2). Never raises on a malformed table.
+
+    Notes
+    -----
+    Rules: all required columns present and filled; unique ``case_id``; enum values; 0/1 flags;
+    whole numbers and ranges (``year`` in 1816..this year, CINC in 0..1); known COW codes;
+    target, aggressor and supporter all different; ``response == "military"`` exactly when
+    ``military == 1`` where response is coded; not both ``military`` and
+    ``sided_with_aggressor``; non-empty ``source``; ``conflict_id`` of the form ``war-<n>``,
+    ``mid-<n>`` or a lower-case slug, matching ``event_type``; ``aggressor_response ==
+    "military"`` exactly when ``sided_with_aggressor == 1`` where it is coded; ``invoked`` and
+    ``aggressor_invoked`` empty where the obligation is ``none``. A table without any of the
+    schema v2 columns is reported once, as a v1 table, with the command that rebuilds it.
+    """
+    problems: list[Problem] = []
+    header = [str(c) for c in table.columns]
+    v1 = [c for c in V2_COLUMNS if c not in header]
+    if len(v1) == len(V2_COLUMNS) and set(header) & set(REQUIRED):
+        return [
+            Problem(
+                1,
+                "header",
+                f"a schema v1 table (it lacks the schema v{SCHEMA_VERSION} columns "
+                f"{', '.join(v1)}); rebuild it with `forecast data build --source DIR -o FILE`",
+            )
+        ]
+    for name in REQUIRED:
+        if name not in header:
+            problems.append(Problem(1, name, "required column is missing from the header"))
+    for name in header:
+        if name not in _BY_NAME:
+            problems.append(Problem(1, name, f"unknown column (not in schema v{SCHEMA_VERSION})"))
+    seen_ids: dict[str, int] = {}
+    cols = [_BY_NAME[c] for c in header if c in _BY_NAME]
+    records = table.astype(object).where(table.notna(), "").to_dict("records")
+    for pos, record in enumerate(records):
+        row = pos + 2
+        values = {k: str(v).strip() for k, v in record.items()}
+        ok: dict[str, str] = {}
+        for col in cols:
+            text = values[col.name]
+            if text == "":
+                if col.required:
+                    problems.append(Problem(row, col.name, "required value is empty"))
+                continue
+            reason = _check_value(col, text)
+            if reason:
+                problems.append(Problem(row, col.name, reason))
+            else:
+                ok[col.name] = text
+        problems.extend(_row_rules(row, ok, seen_ids))
+    return problems
+
+
+def _row_rules(row: int, v: dict[str, str], seen_ids: dict[str, int]) -> list[Problem]:
+    """Rules across columns of one row; ``v`` holds only the values that passed their checks."""
+    out: list[Problem] = []
+    case_id = v.get("case_id")
+    if case_id is not None:
+        if case_id in seen_ids:
+            out.append(Problem(row, "case_id", f"{case_id!r} repeats row {seen_ids[case_id]}"))
+        else:
+            seen_ids[case_id] = row
+    cid, etype = v.get("conflict_id"), v.get("event_type")
+    if cid is not None:
+        if not _CONFLICT_ID.match(cid):
+            out.append(
+                Problem(row, "conflict_id", f"{cid!r} is not war-<n>, mid-<n> or a slug (a-z0-9-)")
+            )
+        elif etype is not None:
+            kind = cid.split("-", 1)[0] if re.match(r"^(war|mid)-\d+$", cid) else "curated"
+            if kind != etype:
+                out.append(
+                    Problem(row, "conflict_id", f"{cid!r} does not fit event_type {etype!r}")
+                )
+    codes = {k: v[k] for k in ("target_ccode", "aggressor_ccode", "supporter_ccode") if k in v}
+    for a, b in (
+        ("supporter_ccode", "target_ccode"),
+        ("supporter_ccode", "aggressor_ccode"),
+        ("aggressor_ccode", "target_ccode"),
+    ):
+        if a in codes and b in codes and codes[a] == codes[b]:
+            out.append(Problem(row, a, f"{a} equals {b} ({codes[a]}): the states must differ"))
+    military, response = v.get("military"), v.get("response")
+    if military is not None and response is not None:
+        if (response == "military") != (military == "1"):
+            out.append(
+                Problem(row, "response", f"response {response!r} contradicts military={military}")
+            )
+    sided, agg_response = v.get("sided_with_aggressor"), v.get("aggressor_response")
+    if sided is not None and agg_response is not None:
+        if (agg_response == "military") != (sided == "1"):
+            out.append(
+                Problem(
+                    row,
+                    "aggressor_response",
+                    f"aggressor_response {agg_response!r} contradicts "
+                    f"sided_with_aggressor={sided}",
+                )
+            )
+    for prefix in ("", "aggressor_"):
+        obligation, invoked = v.get(f"{prefix}obligation"), v.get(f"{prefix}invoked")
+        if obligation == "none" and invoked is not None:
+            out.append(
+                Problem(
+                    row,
+                    f"{prefix}invoked",
+                    f"{prefix}invoked must be empty when {prefix}obligation is 'none'",
+                )
+            )
+    if v.get("distance_capitals") is not None and v.get("distance_km") is None:
+        out.append(Problem(row, "distance_capitals", "set but distance_km is empty"))
+    if military == "1" and v.get("sided_with_aggressor") == "1":
+        out.append(
+            Problem(row, "sided_with_aggressor", "military and sided_with_aggressor are both 1")
+        )
+    return out
