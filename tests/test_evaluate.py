@@ -16,6 +16,7 @@ from forecast import ForecastError
 from forecast import evaluate as ev
 from forecast import model as fm
 from forecast.design import COVARIATES, GROUPS, make_design
+from forecast.evaluate import runner
 from forecast.plots import plot_reliability, plot_scores
 
 matplotlib.use("Agg")
@@ -68,14 +69,16 @@ def _fake_fit(train, *, seed, draws, tune, chains, sampler, progressbar, calls=N
 def fake_eval(sim):
     """A whole evaluation with the stand-in fit, for the writers and the plots."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ev, "_fit_model", _fake_fit)
+        mp.setattr(runner, "_fit_model", _fake_fit)
         return ev.evaluate(sim, "conflict", 3, seed=2, **TINY_FIT)
 
 
 @pytest.fixture
 def fake(monkeypatch):
     calls: list[dict] = []
-    monkeypatch.setattr(ev, "_fit_model", lambda train, **kw: _fake_fit(train, calls=calls, **kw))
+    monkeypatch.setattr(
+        runner, "_fit_model", lambda train, **kw: _fake_fit(train, calls=calls, **kw)
+    )
     return calls
 
 
@@ -284,7 +287,7 @@ def test_unconverged_folds_warn_loudly(sim, monkeypatch):
         f.diagnostics = fm.Diagnostics(1.2, 10.0, 10.0, 3, (0.2,), False)
         return f
 
-    monkeypatch.setattr(ev, "_fit_model", unconverged)
+    monkeypatch.setattr(runner, "_fit_model", unconverged)
     with pytest.warns(fm.ConvergenceWarning, match="2 of 2 fold fits"):
         e = ev.evaluate(sim, "conflict", 2, **TINY_FIT)
     assert not e.converged and not e.to_json()["converged"]

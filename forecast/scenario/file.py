@@ -1,42 +1,4 @@
-"""Scenario files: an aggressor attacks a target, and states may come to the target's aid.
-
-A scenario is a TOML file (see ``data/scenarios/``)::
-
-    name = "Taiwan 2026"
-    year = 2026
-    aggressor = "China"
-    target = "Taiwan"
-    responders = ["United States", "Japan", "Australia"]
-    description = "What is assumed."          # optional
-
-    [simulation]                              # optional
-    draws = 4000                              # default 4000
-    seed = 0                                  # default 0
-
-    [overrides."Japan"]                       # optional, per responder
-    obligation = "defense"
-
-:func:`load_scenario` reads and checks a file strictly: unknown keys, wrong types, unknown
-states (with suggestions), a responder equal to the target or the aggressor, duplicate
-responders and override values outside the case-table schema all raise
-:class:`~forecast.errors.ScenarioError` with one line ``FILE:LINE: FIELD: reason``.
-:func:`scenario_rows` turns a scenario into responder rows in the case-table schema, from the
-present-day tables (:func:`forecast.present.responder_covariates`) and the overrides.
-
-Coding choices for scenario rows:
-
-- ``event_type`` is ``war``: a scenario is an attack of war scale. ``conflict_id`` is
-  ``scenario-<slug of the name>``, a conflict the model has never seen, so the prediction draws
-  a new conflict effect (and new alliance-within-conflict effects), shared by all responders.
-  This is the one rule of the case table scenario rows break on purpose (a slug with
-  ``event_type = "war"``); :func:`validate_rows` allows it, and the outcome columns
-  (``response``, ``military``, ``sided_with_aggressor``, ``join_lag_days``) are empty.
-- Overrides replace single covariates. Optional columns take ``""`` for "unknown" (TOML has no
-  null). Overriding ``obligation`` to ``"none"`` also clears ``alliance``, ``alliance_age`` and
-  ``conditional`` unless those are overridden too; overriding it upwards keeps ``alliance``
-  empty unless one is given, so the responder gets no alliance effect (give
-  ``alliance = "..."`` to share one with other responders).
-"""
+"""Scenario files: reading and checking a scenario (TOML) into a :class:`Scenario`."""
 
 from __future__ import annotations
 
@@ -48,20 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from . import present, states
-from ._io import read_text
-from .cases import COLUMNS, _check_value, _typed, validate_cases
-from .errors import ForecastError, Problem, ScenarioError
+from .. import present, states
+from .._io import read_text
+from .._toml import _check_type, _describe, _Locator
+from ..cases import COLUMNS, _check_value
+from ..errors import ForecastError, ScenarioError
 
 __all__ = [
     "OVERRIDABLE",
     "Scenario",
     "load_scenario",
     "scenario_paths",
-    "scenario_rows",
-    "validate_rows",
 ]
 
 #: Case-table columns a scenario may override per responder (the covariates).
@@ -103,7 +62,6 @@ _TOP: dict[str, tuple[type, ...]] = {
 _REQUIRED = ("name", "year", "aggressor", "target", "responders")
 _SIMULATION = ("draws", "seed")
 _COLUMN = {c.name: c for c in COLUMNS}
-_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a table"}
 
 
 @dataclass(frozen=True)
@@ -172,98 +130,6 @@ def scenario_paths(directory: str | os.PathLike | None = None) -> list[Path]:
 
         directory = Path(str(resources.files("forecast.data").joinpath("scenarios")))
     return sorted(Path(directory).glob("*.toml"))
-
-
-# ---------------------------------------------------------------------------------------------
-# locating keys in the TOML text (tomllib gives no positions)
-
-_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
-_PART = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'|([A-Za-z0-9_-]+)')
-
-
-def _parts(dotted: str) -> tuple[str, ...]:
-    return tuple(a or b or c for a, b, c in _PART.findall(dotted))
-
-
-class _Locator:
-    """Finds the line of a key path (and of a value in a list) in a TOML text."""
-
-    def __init__(self, path: str, text: str):
-        self.path = path
-        self.lines = text.split("\n")
-        self.section: list[tuple[str, ...]] = []
-        current: tuple[str, ...] = ()
-        for line in self.lines:
-            m = _HEADER.match(line)
-            if m:
-                current = _parts(m.group(1))
-            self.section.append(current)
-
-    def line(self, keys: tuple[str, ...], value: str | None = None, nth: int = 1) -> int | None:
-        """1-based line of ``keys`` (or of the ``nth`` quoted ``value`` after it), or None."""
-        found = None
-        for cut in range(len(keys), 0, -1):
-            found = self._key_line(keys[:cut])
-            if found is not None:
-                break
-        if found is None or value is None:
-            return found
-        quoted = re.compile(r"[\"']" + re.escape(value) + r"[\"']")
-        seen = 0
-        for i in range(found - 1, len(self.lines)):
-            seen += len(quoted.findall(self.lines[i]))
-            if seen >= nth:
-                return i + 1
-        return found
-
-    def _key_line(self, keys: tuple[str, ...]) -> int | None:
-        for i, line in enumerate(self.lines):
-            m = _HEADER.match(line)
-            if m and _parts(m.group(1)) == keys:
-                return i + 1
-        *table, key = keys
-        pattern = re.compile(r"^\s*(?:" + re.escape(key) + r"|\"" + re.escape(key) + r"\"|'"
-                             + re.escape(key) + r"')\s*=")  # fmt: skip
-        for i, line in enumerate(self.lines):
-            if self.section[i] == tuple(table) and pattern.match(line):
-                return i + 1
-        return None
-
-    def error(self, keys: tuple[str, ...], reason: str, value: str | None = None, nth: int = 1):
-        """Return a one-line :class:`ScenarioError` located at ``keys``."""
-        line = self.line(keys, value, nth)
-        where = f"{self.path}:{line}" if line else self.path
-        field_name = ".".join(_quote(k) for k in keys) or "(file)"
-        return ScenarioError(f"{where}: {field_name}: {' '.join(reason.split())}")
-
-
-def _quote(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
-
-
-# ---------------------------------------------------------------------------------------------
-# loading
-
-
-def _check_type(loc: _Locator, keys: tuple[str, ...], value: Any, types: tuple[type, ...]):
-    ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
-    if not ok:
-        want = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in types)
-        raise loc.error(keys, f"must be {want}, not {_describe(value)}")
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    return type(value).__name__
 
 
 def _resolve(loc: _Locator, keys: tuple[str, ...], name: str, value: str | None = None,
@@ -462,115 +328,3 @@ def _normalise(column: str, value: Any) -> Any:
     if kind == "float":
         return float(value)
     return value
-
-
-# ---------------------------------------------------------------------------------------------
-# rows
-
-
-def scenario_rows(scenario: Scenario) -> pd.DataFrame:
-    """Return one row per responder in the case-table schema, typed as ``load_cases`` does.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        From :func:`load_scenario` (or built directly).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Schema-v1 columns, one row per responder in scenario order: present-day covariates
-        (:func:`forecast.present.responder_covariates` for ``scenario.year``) with the
-        overrides applied; ``event_type = "war"``, ``conflict_id = scenario.conflict_id``,
-        ``conflict = scenario.name``, empty outcome columns, ``source`` naming the data behind
-        each value.
-
-    Raises
-    ------
-    ScenarioError
-        If a state is unknown or not in the present-day tables, or a row breaks the schema.
-    """
-    where = scenario.path or scenario.name
-    records = []
-    for responder in scenario.responders:
-        try:
-            cov = present.responder_covariates(
-                responder, scenario.target, scenario.aggressor, scenario.year
-            )
-        except ForecastError as e:
-            raise ScenarioError(f"{where}: responders: {responder}: {e}") from None
-        sources = cov.pop("sources")
-        changes = dict(scenario.overrides.get(responder, {}))
-        if changes.get("obligation") == "none":
-            changes.setdefault("alliance", "")
-            changes.setdefault("alliance_age", None)
-            changes.setdefault("conditional", 0)
-        for prefix in ("", "aggressor_"):  # a changed obligation's invocation is unknown
-            changed = changes.get(f"{prefix}obligation", cov[f"{prefix}obligation"])
-            if changed != cov[f"{prefix}obligation"] or changed == "none":
-                changes.setdefault(f"{prefix}invoked", None)
-        cov.update(changes)
-        note = f"; overridden in the scenario: {', '.join(changes)}" if changes else ""
-        cid = scenario.conflict_id
-        cov.update(
-            case_id=f"{cid}-{scenario.year}-{cov['target_ccode']}-{cov['aggressor_ccode']}-"
-            f"{cov['supporter_ccode']}",
-            conflict_id=cid,
-            conflict=scenario.name,
-            event_type="war",
-            year=scenario.year,
-            source=f"scenario {where}; "
-            + "; ".join(f"{k}: {v}" for k, v in sources.items())
-            + note,
-        )
-        records.append({c.name: _text(cov.get(c.name)) for c in COLUMNS})
-    table = pd.DataFrame(records, columns=[c.name for c in COLUMNS])
-    problems = validate_rows(table)
-    if problems:
-        first = problems[0]
-        raise ScenarioError(
-            f"{where}: responders: {table['supporter'].iloc[first.row - 2]}: {first.column}: "
-            f"{first.reason}"
-        )
-    return _typed(table)
-
-
-def _text(value: Any) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
-
-
-def validate_rows(rows: pd.DataFrame) -> list[Problem]:
-    """Check scenario rows against the case-table schema (:func:`forecast.validate_cases`).
-
-    The rules scenario rows break on purpose are allowed: empty outcome columns
-    (:data:`OUTCOMES`), a slug ``conflict_id`` with ``event_type = "war"``, and a year up to
-    :data:`YEARS_AHEAD` years ahead.
-
-    Parameters
-    ----------
-    rows : pandas.DataFrame
-        Scenario rows (typed or strings).
-
-    Returns
-    -------
-    list of Problem
-        Every other problem, with CSV-style row numbers (first row is 2).
-    """
-    out = []
-    last = _dt.date.today().year + YEARS_AHEAD
-    years = pd.to_numeric(rows["year"], errors="coerce") if "year" in rows else None
-    for p in validate_cases(rows):
-        if p.column in OUTCOMES and p.reason == "required value is empty":
-            continue
-        if p.column == "conflict_id" and p.reason.endswith("does not fit event_type 'war'"):
-            continue
-        if p.column == "year" and years is not None:
-            y = years.iloc[p.row - 2]
-            if pd.notna(y) and 1816 <= y <= last:
-                continue
-        out.append(p)
-    return out

@@ -1,0 +1,64 @@
+"""Out-of-sample evaluation: cross-validation folds, proper scores, calibration, baselines.
+
+:func:`evaluate` fits the model on the training part of each fold, predicts the held-out rows
+and scores them next to three baselines fitted on the same training rows. One module per idea:
+
+- :mod:`~forecast.evaluate.scores`: Brier, log score, ranked probability score, AUC, expected
+  calibration error and reliability tables, and :func:`score_predictions`;
+- :mod:`~forecast.evaluate.folds`: grouped-by-conflict and temporal splits;
+- :mod:`~forecast.evaluate.baselines`: base rate, rate by obligation type, pooled logistic
+  regression;
+- :mod:`~forecast.evaluate.predictions`: the predictors compared, their columns and the
+  model's posterior-mean probabilities (:func:`mean_probs`);
+- :mod:`~forecast.evaluate.runner`: fitting and scoring the folds, in this process, on local
+  processes or on Dask, through one executor loop;
+- :mod:`~forecast.evaluate.results`: the :class:`Evaluation` record and its JSON file;
+- :mod:`~forecast.evaluate.evaluation`: :func:`evaluate` itself.
+
+Held-out rows of a conflict unseen in training get that conflict's effect drawn from its
+population (:meth:`forecast.model.Fit.draws_for`), as a new scenario would. Each fold's fit
+has its own seed, derived from ``seed`` and the fold number, so the results are the same
+whether folds run one after another, on local processes or on a Dask cluster.
+"""
+
+from __future__ import annotations
+
+# names outside __all__ kept where callers reach them today ("x as x" marks a re-export)
+from .baselines import LOGISTIC_C as LOGISTIC_C
+from .baselines import baseline_predictions
+from .evaluation import evaluate
+from .folds import TEMPORAL_SPLITS as TEMPORAL_SPLITS
+from .folds import _fold_seed as _fold_seed
+from .folds import conflict_folds, temporal_folds
+from .predictions import PREDICTORS, mean_probs
+from .results import FORMAT as FORMAT
+from .results import Evaluation, load_evaluation
+from .runner import _client as _client
+from .runner import _fit_model as _fit_model
+from .scores import (
+    brier_score,
+    expected_calibration_error,
+    log_score,
+    ranked_probability_score,
+    reliability_table,
+    roc_auc,
+    score_predictions,
+)
+
+__all__ = [
+    "PREDICTORS",
+    "Evaluation",
+    "baseline_predictions",
+    "brier_score",
+    "conflict_folds",
+    "evaluate",
+    "expected_calibration_error",
+    "load_evaluation",
+    "log_score",
+    "mean_probs",
+    "ranked_probability_score",
+    "reliability_table",
+    "roc_auc",
+    "score_predictions",
+    "temporal_folds",
+]

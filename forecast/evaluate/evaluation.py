@@ -1,0 +1,154 @@
+"""The public :func:`evaluate`: cross-validate the model and the baselines on held-out rows.
+
+:func:`evaluate` splits the case table into folds (:mod:`forecast.evaluate.folds`), runs each
+fold's fit, predictions and baselines (:mod:`forecast.evaluate.runner`,
+:mod:`forecast.evaluate.baselines`), scores the held-out rows
+(:mod:`forecast.evaluate.scores`) and returns an :class:`~forecast.evaluate.Evaluation`.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any
+
+import pandas as pd
+
+from .baselines import LOGISTIC_C
+from .folds import TEMPORAL_SPLITS, _fold_seed, conflict_folds, temporal_folds
+from .predictions import PREDICTORS
+from .results import Evaluation
+from .runner import _run_all
+from .scores import _N_BINS, score_predictions
+
+
+def evaluate(
+    cases: pd.DataFrame,
+    scheme: str = "conflict",
+    folds: int = 5,
+    *,
+    draws: int = 300,
+    tune: int = 300,
+    chains: int = 2,
+    seed: int = 0,
+    jobs: int = 1,
+    scheduler: Any = None,
+    progress: bool = False,
+    sampler: str = "auto",
+) -> Evaluation:
+    """Cross-validate the model and three baselines on held-out rows.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Typed case table (:func:`forecast.load_cases`).
+    scheme : {"conflict", "temporal"}, default "conflict"
+        ``"conflict"``: grouped K-fold by ``conflict_id`` (:func:`conflict_folds`);
+        ``"temporal"``: train on the past, score the future (:func:`temporal_folds`; two
+        folds, ``folds`` is ignored).
+    folds : int, default 5
+        Number of folds of the conflict scheme.
+    draws, tune, chains : int, default 300, 300, 2
+        Sampler settings of each fold's fit.
+    seed : int, default 0
+        Seed of the fold assignment and, combined with the fold number, of each fold's fit and
+        new-conflict draws; results do not depend on ``jobs`` or ``scheduler``.
+    jobs : int, default 1
+        Folds run at once on local processes (``ProcessPoolExecutor``); 1 runs them in this
+        process. Each fit also uses up to ``chains`` threads. Worker processes are spawned
+        (not forked), so a script that passes ``jobs > 1`` needs the usual
+        ``if __name__ == "__main__":`` guard.
+    scheduler : str or distributed.Client or distributed.LocalCluster, optional
+        Run the folds on Dask distributed instead (``client.get_executor()``): a scheduler
+        address (``"tcp://host:8786"``), a cluster or a client. ``jobs`` is then ignored. The
+        workers need ``forecast`` installed.
+    progress : bool, default False
+        Show a progress bar across folds on stderr.
+    sampler : {"auto", "nutpie", "pymc"}, default "auto"
+        NUTS implementation of the fits (:func:`forecast.model.fit`).
+
+    Returns
+    -------
+    Evaluation
+        Predictions, scores, reliability tables, per-fold facts and settings. If any fold's
+        fit broke the convergence rule, a :class:`forecast.model.ConvergenceWarning` says so.
+
+    Raises
+    ------
+    ValueError
+        On an unknown scheme, bad fold count, sampler settings or ``jobs``.
+    ForecastError
+        If a temporal split has no training or held-out rows.
+    """
+    from ..model import ConvergenceWarning, data_hash
+
+    if scheme not in ("conflict", "temporal"):
+        raise ValueError(f"scheme must be 'conflict' or 'temporal', not {scheme!r}")
+    for name, value in (("draws", draws), ("tune", tune), ("chains", chains), ("jobs", jobs)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, not {value!r}")
+    cases = cases.reset_index(drop=True)
+    splits = conflict_folds(cases, folds, seed) if scheme == "conflict" else temporal_folds(cases)
+    fit_kwargs = {"draws": draws, "tune": tune, "chains": chains, "sampler": sampler}
+    tasks = [
+        (f, cases.iloc[tr].reset_index(drop=True), cases.iloc[te].reset_index(drop=True),
+         fit_kwargs, _fold_seed(seed, f))
+        for f, (tr, te) in enumerate(splits)
+    ]  # fmt: skip
+    start = time.perf_counter()
+    results = _run_all(tasks, jobs, scheduler, progress)
+    seconds = time.perf_counter() - start
+
+    parts = []
+    for (_, test_idx), res in zip(splits, results, strict=True):
+        base = cases.iloc[test_idx][
+            ["case_id", "conflict_id", "year", "military", "response"]
+        ].reset_index(drop=True)
+        base.insert(1, "fold", res["fold"])
+        base = base.assign(**res["columns"])
+        base["_row"] = test_idx
+        parts.append(base)
+    predictions = (
+        pd.concat(parts, ignore_index=True)
+        .sort_values(["fold", "_row"], kind="stable")
+        .drop(columns="_row")
+        .reset_index(drop=True)
+    )
+    scores, reliability = score_predictions(predictions)
+    fold_table = pd.DataFrame([r["info"] for r in results])
+    where = "dask" if scheduler is not None else ("processes" if jobs > 1 else "serial")
+    settings = {
+        "scheme": scheme,
+        "folds": len(splits),
+        "draws": draws,
+        "tune": tune,
+        "chains": chains,
+        "sampler": sampler,
+        "seed": seed,
+        "jobs": jobs,
+        "ran_on": where,
+        "seconds": round(seconds, 1),
+        "ece_bins": _N_BINS,
+        "logistic_C": LOGISTIC_C,
+        "predictors": list(PREDICTORS),
+    }
+    if scheme == "temporal":
+        settings["splits"] = [s[0] for s in TEMPORAL_SPLITS]
+    result = Evaluation(
+        predictions=predictions,
+        scores=scores,
+        reliability=reliability,
+        settings=settings,
+        folds=fold_table,
+        data_hash=data_hash(cases),
+    )
+    bad = fold_table.loc[~fold_table["converged"], "fold"].tolist()
+    if bad:
+        warnings.warn(
+            f"{len(bad)} of {len(splits)} fold fits have not converged (folds "
+            f"{', '.join(map(str, bad))}); the model's scores are unreliable: evaluate with more "
+            "draws and tuning steps",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return result

@@ -1,0 +1,123 @@
+"""Scenario rows: a scenario's responders as rows of the case-table schema, checked."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import pandas as pd
+
+from .. import present
+from ..cases import COLUMNS, _typed, validate_cases
+from ..errors import ForecastError, Problem, ScenarioError
+from .file import OUTCOMES, YEARS_AHEAD, Scenario
+
+__all__ = ["scenario_rows", "validate_rows"]
+
+
+def scenario_rows(scenario: Scenario) -> pd.DataFrame:
+    """Return one row per responder in the case-table schema, typed as ``load_cases`` does.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        From :func:`load_scenario` (or built directly).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Schema-v1 columns, one row per responder in scenario order: present-day covariates
+        (:func:`forecast.present.responder_covariates` for ``scenario.year``) with the
+        overrides applied; ``event_type = "war"``, ``conflict_id = scenario.conflict_id``,
+        ``conflict = scenario.name``, empty outcome columns, ``source`` naming the data behind
+        each value.
+
+    Raises
+    ------
+    ScenarioError
+        If a state is unknown or not in the present-day tables, or a row breaks the schema.
+    """
+    where = scenario.path or scenario.name
+    records = []
+    for responder in scenario.responders:
+        try:
+            cov = present.responder_covariates(
+                responder, scenario.target, scenario.aggressor, scenario.year
+            )
+        except ForecastError as e:
+            raise ScenarioError(f"{where}: responders: {responder}: {e}") from None
+        sources = cov.pop("sources")
+        changes = dict(scenario.overrides.get(responder, {}))
+        if changes.get("obligation") == "none":
+            changes.setdefault("alliance", "")
+            changes.setdefault("alliance_age", None)
+            changes.setdefault("conditional", 0)
+        for prefix in ("", "aggressor_"):  # a changed obligation's invocation is unknown
+            changed = changes.get(f"{prefix}obligation", cov[f"{prefix}obligation"])
+            if changed != cov[f"{prefix}obligation"] or changed == "none":
+                changes.setdefault(f"{prefix}invoked", None)
+        cov.update(changes)
+        note = f"; overridden in the scenario: {', '.join(changes)}" if changes else ""
+        cid = scenario.conflict_id
+        cov.update(
+            case_id=f"{cid}-{scenario.year}-{cov['target_ccode']}-{cov['aggressor_ccode']}-"
+            f"{cov['supporter_ccode']}",
+            conflict_id=cid,
+            conflict=scenario.name,
+            event_type="war",
+            year=scenario.year,
+            source=f"scenario {where}; "
+            + "; ".join(f"{k}: {v}" for k, v in sources.items())
+            + note,
+        )
+        records.append({c.name: _text(cov.get(c.name)) for c in COLUMNS})
+    table = pd.DataFrame(records, columns=[c.name for c in COLUMNS])
+    problems = validate_rows(table)
+    if problems:
+        first = problems[0]
+        raise ScenarioError(
+            f"{where}: responders: {table['supporter'].iloc[first.row - 2]}: {first.column}: "
+            f"{first.reason}"
+        )
+    return _typed(table)
+
+
+def _text(value: Any) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def validate_rows(rows: pd.DataFrame) -> list[Problem]:
+    """Check scenario rows against the case-table schema (:func:`forecast.validate_cases`).
+
+    The rules scenario rows break on purpose are allowed: empty outcome columns
+    (:data:`OUTCOMES`), a slug ``conflict_id`` with ``event_type = "war"``, and a year up to
+    :data:`YEARS_AHEAD` years ahead.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Scenario rows (typed or strings).
+
+    Returns
+    -------
+    list of Problem
+        Every other problem, with CSV-style row numbers (first row is 2).
+    """
+    out = []
+    last = _dt.date.today().year + YEARS_AHEAD
+    years = pd.to_numeric(rows["year"], errors="coerce") if "year" in rows else None
+    for p in validate_cases(rows):
+        if p.column in OUTCOMES and p.reason == "required value is empty":
+            continue
+        if p.column == "conflict_id" and p.reason.endswith("does not fit event_type 'war'"):
+            continue
+        if p.column == "year" and years is not None:
+            y = years.iloc[p.row - 2]
+            if pd.notna(y) and 1816 <= y <= last:
+                continue
+        out.append(p)
+    return out
