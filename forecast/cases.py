@@ -53,7 +53,6 @@ __all__ = [
 ]
 
 
-
 def default_cases_path() -> Path:
     """Return the path of the embedded case table, ``data/cases.csv``.
 

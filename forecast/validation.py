@@ -25,6 +25,7 @@ from .schema import (
 
 __all__ = ["validate_cases"]
 
+
 def _check_value(col: Column, text: str) -> str | None:
     """Return why ``text`` is not a valid value of ``col``, or None if it is."""
     if col.kind == "enum":

@@ -35,6 +35,9 @@ def evaluate(
     scheduler: Any = None,
     progress: bool = False,
     sampler: str = "auto",
+    covariates=None,
+    priors: dict[str, dict[str, Any]] | None = None,
+    sampler_settings: dict[str, Any] | None = None,
 ) -> Evaluation:
     """Cross-validate the model and three baselines on held-out rows.
 
@@ -66,6 +69,14 @@ def evaluate(
         Show a progress bar across folds on stderr.
     sampler : {"auto", "nutpie", "pymc"}, default "auto"
         NUTS implementation of the fits (:func:`forecast.model.fit`).
+    covariates : sequence of str, optional
+        Covariates of the linear predictor (:data:`forecast.design.COVARIATES`); default all.
+        Pass the same choice as to :class:`forecast.ForecastModel` to score that model.
+    priors : dict, optional
+        Priors laid over :data:`forecast.model.DEFAULT_PRIORS`.
+    sampler_settings : dict, optional
+        Further :func:`forecast.model.fit` settings: ``target_accept``, ``adaptation``,
+        ``parametrization``.
 
     Returns
     -------
@@ -90,6 +101,13 @@ def evaluate(
     cases = cases.reset_index(drop=True)
     splits = conflict_folds(cases, folds, seed) if scheme == "conflict" else temporal_folds(cases)
     fit_kwargs = {"draws": draws, "tune": tune, "chains": chains, "sampler": sampler}
+    if covariates is not None:
+        from ..design import check_covariates
+
+        fit_kwargs["covariates"] = check_covariates(covariates)
+    if priors is not None:
+        fit_kwargs["priors"] = priors
+    fit_kwargs.update(sampler_settings or {})
     tasks = [
         (f, cases.iloc[tr].reset_index(drop=True), cases.iloc[te].reset_index(drop=True),
          fit_kwargs, _fold_seed(seed, f))
@@ -124,6 +142,7 @@ def evaluate(
         "tune": tune,
         "chains": chains,
         "sampler": sampler,
+        **({"covariates": list(fit_kwargs["covariates"])} if covariates is not None else {}),
         "seed": seed,
         "jobs": jobs,
         "ran_on": where,

@@ -46,7 +46,7 @@ def _run_fold(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         fitted = _fit_model(train, seed=seed, progressbar=False, **fit_kwargs)
-    design = make_design(test, scaling=fitted.design.scaling)
+    design = make_design(test, scaling=fitted.design.scaling, covariates=fitted.design.covariates)
     probs = {"model": mean_probs(fitted, design, seed)}
     probs.update(baseline_predictions(train, test))
     columns: dict[str, np.ndarray] = {}

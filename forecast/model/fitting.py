@@ -23,7 +23,6 @@ from .result import Fit, data_hash, posterior_draws
 SAMPLER_DEFAULTS: dict[str, Any] = {"target_accept": 0.9, "adaptation": "diag"}
 
 
-
 def _resolve_sampler(sampler: str) -> str:
     if sampler not in ("auto", "nutpie", "pymc"):
         raise ValueError(f"sampler must be 'auto', 'nutpie' or 'pymc', not {sampler!r}")

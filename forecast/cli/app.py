@@ -1,0 +1,111 @@
+"""The command group and what every command shares: options, output helpers, warnings."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import warnings
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import ConvergenceWarning
+
+
+def _echo_err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="forecast")
+def cli() -> None:
+    """Coalition-response forecasting: who comes to a state's aid when it is attacked."""
+
+
+def _table(frame, title: str) -> str:
+    """Render a DataFrame as a plain-text table with a title (rates to three decimals)."""
+    shown = frame.copy()
+    for col in shown.columns:
+        if shown[col].dtype.kind == "f":
+            shown[col] = shown[col].map(lambda x: f"{x:.3f}")
+    return f"{title}\n{shown.to_string(index=False)}\n"
+
+
+_CASES_OPTION = click.option(
+    "--cases",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Case table [default: the embedded data/cases.csv].",
+)
+
+
+@contextlib.contextmanager
+def _convergence_said_once():
+    """Silence ConvergenceWarning inside; the command says it once with `_warn_unconverged`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+_MODEL_OPTION = click.option(
+    "--model",
+    "model_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A saved fit [default: models/default.nc, fitted first when absent].",
+)
+
+
+def _save_figure(figure, path: Path) -> None:
+    """Save a matplotlib figure atomically (format from the file extension)."""
+    from .._io import write_atomic
+
+    fmt = path.suffix.lstrip(".")
+    write_atomic(path, lambda tmp: figure.savefig(tmp, format=fmt, bbox_inches="tight"))
+
+
+def _warn_unconverged(result) -> None:
+    """Say loudly on stderr when a fit has not converged."""
+    if not result.converged:
+        _echo_err(
+            "WARNING: THE FIT HAS NOT CONVERGED ("
+            + "; ".join(result.diagnostics.problems())
+            + "): its numbers are unreliable; fit again with more --draws and --tune"
+        )
+
+
+def _json_dump(obj: object) -> str:
+    """One JSON document; NaN (a rate over an empty group) is written as null."""
+    return json.dumps(_nan_to_none(obj), indent=2, sort_keys=False, allow_nan=False)
+
+
+def _nan_to_none(obj: object) -> object:
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, dict):
+        return {k: _nan_to_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_nan_to_none(v) for v in obj]
+    return obj
+
+
+def _check_covariates(ctx, param, value):
+    """Click callback: the covariate choice, or a usage error naming the valid names."""
+    from ..design import check_covariates
+
+    if value is None:
+        return None
+    try:
+        return check_covariates(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+_COVARIATES_OPTION = click.option(
+    "--covariates",
+    default=None,
+    callback=_check_covariates,
+    help="Comma-separated covariates of the linear predictor [default: all; see "
+    "forecast.design.COVARIATES].",
+)

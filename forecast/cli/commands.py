@@ -1,0 +1,326 @@
+"""The model commands: ``fit``, ``predict``, ``report``, ``evaluate``, ``card``, ``export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .app import (
+    _CASES_OPTION,
+    _COVARIATES_OPTION,
+    _MODEL_OPTION,
+    _convergence_said_once,
+    _echo_err,
+    _json_dump,
+    _save_figure,
+    _table,
+    _warn_unconverged,
+    cli,
+)
+
+
+@cli.command("fit")
+@_CASES_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to save the fit [default: models/default.nc].",
+)
+@click.option("--draws", type=click.IntRange(min=1), default=None, help="Draws per chain.")
+@click.option("--tune", type=click.IntRange(min=1), default=None, help="Tuning steps per chain.")
+@click.option("--chains", type=click.IntRange(min=1), default=None, help="Number of chains.")
+@click.option("--seed", type=int, default=None, help="Seed; the same seed gives the same draws.")
+@click.option(
+    "--card",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the model card here [default: models/README.md for the default fit].",
+)
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@_COVARIATES_OPTION
+def fit_command(cases, output, draws, tune, chains, seed, card, no_progress, covariates) -> None:
+    """Fit the model to a case table and save it as NetCDF, with diagnostics."""
+    from ..workflow import DEFAULT_FIT, DEFAULT_MODEL, fit_and_save
+
+    chosen = covariates
+
+    output = output or DEFAULT_MODEL
+    if card is None and output == DEFAULT_MODEL:
+        card = DEFAULT_MODEL.parent / "README.md"
+    result = fit_and_save(
+        cases,
+        output,
+        draws=draws or DEFAULT_FIT["draws"],
+        tune=tune or DEFAULT_FIT["tune"],
+        chains=chains or DEFAULT_FIT["chains"],
+        seed=DEFAULT_FIT["seed"] if seed is None else seed,
+        progress=not no_progress,
+        card=card,
+        covariates=chosen,
+    )
+    d = result.diagnostics
+    click.echo(
+        f"{output}: {result.n_cases} cases, sampler {result.sampler['name']}, "
+        f"max r-hat {d.max_rhat:.3f}, min ESS bulk {d.min_ess_bulk:.0f} / tail "
+        f"{d.min_ess_tail:.0f}, divergences {d.divergences}"
+        + (f"; model card {card}" if card else "")
+    )
+    _warn_unconverged(result)
+
+
+@cli.command("predict")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_MODEL_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--draws", type=click.IntRange(min=1), default=None, help="Simulation draws.")
+@click.option("--seed", type=int, default=None, help="Simulation seed.")
+def predict_command(scenario: Path, model_path, fmt: str, draws, seed) -> None:
+    """Forecast who comes to the target's aid in SCENARIO (a TOML file)."""
+    from ..coalition import predict
+    from ..scenario import load_scenario
+    from ..workflow import ensure_model
+
+    spec = load_scenario(scenario)  # bad scenario: fail before any fitting
+    result = ensure_model(model_path, progress=fmt == "table")
+    with _convergence_said_once():
+        prediction = predict(result, spec, draws=draws, seed=seed)
+    _warn_unconverged(result)
+    if fmt == "json":
+        click.echo(_json_dump(prediction.to_dict()))
+    elif fmt == "csv":
+        click.echo(prediction.to_frame().to_csv(index=False, lineterminator="\n"), nl=False)
+    else:
+        click.echo(_prediction_table(prediction))
+
+
+def _prediction_table(p) -> str:
+    """Render a prediction for a terminal: headline, responders, coalitions, analogues."""
+    s = p.scenario
+    lines = [
+        f"{s.name}: {s.aggressor} attacks {s.target} ({s.year}); {p.draws} simulated draws",
+        f"  P(anyone gives military help) = {p.p_any:.2f}   P(all do) = {p.p_all:.2f}   "
+        f"P(no one does) = {p.p_none:.2f}   expected coalition size = "
+        f"{p.expected_size:.2f}",
+        "",
+    ]
+    frame = p.responders_frame()
+    pct = round(p.interval * 100)
+    shown = frame[["responder", "obligation"]].copy()
+    for key, label in (
+        ("p_diplomatic_plus", "diplomatic+"),
+        ("p_material_plus", "material+"),
+        ("p_military", "military"),
+    ):
+        shown[label] = [
+            f"{m:.2f} [{lo:.2f}, {hi:.2f}]"
+            for m, lo, hi in zip(
+                frame[key], frame[f"{key}_lower"], frame[f"{key}_upper"], strict=True
+            )
+        ]
+    lines += [f"Per responder: mean [{pct}% interval]", shown.to_string(index=False), ""]
+    coalitions = p.coalitions(5)
+    coalitions["members"] = [", ".join(m) or "(no one)" for m in coalitions["members"]]
+    lines += ["Most likely coalitions (military help)", coalitions.to_string(index=False), ""]
+    if len(p.analogues):
+        cols = ["responder", "conflict", "year", "target", "aggressor", "supporter"]
+        cols = [c for c in [*cols, "obligation", "military", "response"] if c in p.analogues]
+        lines += ["Closest historical analogues", p.analogues[cols].to_string(index=False)]
+    return "\n".join(lines)
+
+
+@cli.command("report")
+@click.argument("scenario", type=click.Path(path_type=Path))
+@_MODEL_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The PDF to write [default: reports/<scenario name>.pdf].",
+)
+def report_command(scenario: Path, model_path, output) -> None:
+    """Write a PDF report of SCENARIO for readers who will not run code."""
+    from ..report import report
+    from ..workflow import ensure_model
+
+    with _convergence_said_once():
+        path = report(scenario, model_path, output)
+        result = ensure_model(model_path)  # already on disk: a quick load
+    _warn_unconverged(result)
+    click.echo(str(path))
+
+
+@cli.command("evaluate")
+@_CASES_OPTION
+@click.option(
+    "--scheme",
+    type=click.Choice(["conflict", "temporal"]),
+    default="conflict",
+    show_default=True,
+    help="Grouped folds by conflict, or fit-past/score-future.",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Folds of the conflict scheme.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every held-out row's predictions here (.csv or .parquet).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the results (JSON; figures beside it) [default: "
+    "models/evaluation.json, or models/evaluation-temporal.json for the temporal scheme].",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Folds fitted in parallel on local processes.",
+)
+@click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port).")
+@click.option("--draws", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--tune", type=click.IntRange(min=1), default=300, show_default=True)
+@click.option("--chains", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@_COVARIATES_OPTION
+def evaluate_command(
+    cases,
+    scheme,
+    folds,
+    fmt,
+    predictions,
+    output,
+    jobs,
+    scheduler,
+    draws,
+    tune,
+    chains,
+    seed,
+    covariates,
+) -> None:
+    """Cross-validate the model against three baselines on held-out conflicts."""
+    from ..cases import load_cases
+    from ..evaluate import evaluate
+    from ..plots import plot_reliability, plot_scores
+
+    if output is None:
+        suffix = "" if scheme == "conflict" else f"-{scheme}"
+        output = Path("models") / f"evaluation{suffix}.json"
+    table = load_cases(cases)
+    with _convergence_said_once():
+        result = evaluate(
+            table, scheme, folds, draws=draws, tune=tune, chains=chains, seed=seed, jobs=jobs,
+            scheduler=scheduler, progress=fmt == "table", covariates=covariates,
+        )  # fmt: skip
+    result.write_json(output)
+    for name, plot, arg in (
+        ("reliability", plot_reliability, result),
+        ("scores", plot_scores, result.scores),
+    ):
+        ax = plot(arg)
+        _save_figure(ax.figure, output.with_name(f"{output.stem}-{name}.svg"))
+    if predictions is not None:
+        result.write_predictions(predictions)
+    if not result.converged:
+        _echo_err("WARNING: SOME FOLD FITS HAVE NOT CONVERGED: scores are provisional")
+    if fmt == "json":
+        click.echo(output.read_text(encoding="utf-8").rstrip("\n"))  # the document written
+    else:
+        click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme} scheme)"))
+        click.echo(f"results: {output}")
+
+
+@cli.command("card")
+@_MODEL_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the card [default: README.md beside the model].",
+)
+def card_command(model_path, output) -> None:
+    """Write a saved fit's model card, with the evaluations saved beside it."""
+    from ..workflow import DEFAULT_MODEL, ensure_model, evaluations_beside, write_card
+
+    with _convergence_said_once():
+        result = ensure_model(model_path)
+    model_path = model_path or DEFAULT_MODEL
+    output = output or Path(model_path).parent / "README.md"
+    docs = evaluations_beside(model_path)
+    write_card(result, output, docs)
+    click.echo(f"{output}: model card of {model_path} ({len(docs)} evaluation(s))")
+    _warn_unconverged(result)
+
+
+@cli.command("export")
+@_MODEL_OPTION
+@click.option(
+    "--scenario",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also export this scenario's simulated draws and summaries.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["netcdf", "parquet", "csv"]),
+    required=True,
+    help="NetCDF file, or a directory of Parquet or CSV files.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Destination (a .nc file for netcdf, a directory otherwise).",
+)
+def export_command(model_path, scenario, fmt, output) -> None:
+    """Export posterior estimates (and a scenario's draws) for other tools."""
+    from ..export import export
+    from ..workflow import ensure_model
+
+    spec = None
+    if scenario is not None:
+        from ..scenario import load_scenario
+
+        spec = load_scenario(scenario)  # a bad scenario fails before any fitting
+    result = ensure_model(model_path)
+    with _convergence_said_once():
+        prediction = None
+        if spec is not None:
+            from ..coalition import predict
+
+            prediction = predict(result, spec, n_analogues=0)
+        written = export(result, output, fmt, prediction)
+    _warn_unconverged(result)
+    for path in written:
+        click.echo(str(path))
