@@ -41,7 +41,7 @@ def _component(path: Path) -> str:
 def _imported_components(path: Path) -> set[str]:
     """Top-level ``forecast`` components a module imports (absolute or relative)."""
     rel = path.relative_to(PKG).with_suffix("").parts
-    package = list(rel[:-1]) if rel[-1] != "__init__" else list(rel[:-1])
+    package = list(rel[:-1])  # the package a relative import starts from
     out = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
