@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -105,3 +106,32 @@ def read_text(path: str | os.PathLike, what: str = "file") -> str:
             f"expected a {what}"
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def dumps_json(obj: object) -> str:
+    """Return one JSON document (indented), the only JSON writer of ``forecast``.
+
+    NaN (for example a rate over an empty group) is written as ``null``; infinities are
+    refused, so every document is standard JSON that any reader accepts.
+
+    Parameters
+    ----------
+    obj : object
+        Dicts, lists, tuples, strings, numbers, booleans and None.
+
+    Returns
+    -------
+    str
+        The JSON text, without a final newline.
+    """
+    return json.dumps(_nan_to_none(obj), indent=2, sort_keys=False, allow_nan=False)
+
+
+def _nan_to_none(obj: object) -> object:
+    if isinstance(obj, float) and obj != obj:
+        return None
+    if isinstance(obj, dict):
+        return {k: _nan_to_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_nan_to_none(v) for v in obj]
+    return obj

@@ -45,6 +45,8 @@ import numpy as np
 import pandas as pd
 
 from .cases import OBLIGATIONS, RESPONSES
+from .schema import ERA_LEVELS
+from .schema import ERAS as SCHEMA_ERAS
 
 __all__ = [
     "CONTINUOUS",
@@ -78,7 +80,7 @@ COVARIATES: tuple[str, ...] = (
 #: The standardised covariates (the rest are 0/1 indicators).
 CONTINUOUS: tuple[str, ...] = ("log_capability_ratio", "log1p_alliance_age")
 #: Era labels: pre-1914, the world wars, the Cold War, after the Cold War.
-ERAS: tuple[str, ...] = ("pre-1914", "1914-1945", "1946-1991", "post-1991")
+ERAS: tuple[str, ...] = ERA_LEVELS
 #: Group-effect names, in the order the model uses them.
 GROUPS: tuple[str, ...] = ("supporter", "conflict", "alliance", "era", "alliance_conflict")
 
@@ -170,7 +172,8 @@ def era_index(year: np.ndarray | pd.Series | int) -> np.ndarray:
         int64: 0 before 1914, 1 for 1914–1945, 2 for 1946–1991, 3 from 1992 on.
     """
     y = np.asarray(year, dtype=np.int64)
-    return np.searchsorted(np.array([1914, 1946, 1992]), y, side="right").astype(np.int64)
+    starts = np.array([first for _, first, _ in SCHEMA_ERAS[1:]])  # one definition: the schema's
+    return np.searchsorted(starts, y, side="right").astype(np.int64)
 
 
 def _num(cases: pd.DataFrame, col: str, dtype: str = "float64") -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "COLUMNS",
     "ERAS",
+    "ERA_LEVELS",
     "EVENT_TYPES",
     "OBLIGATIONS",
     "REQUIRED",
@@ -41,6 +42,11 @@ ERAS = (
     ("cold war", 1946, 1991),
     ("after 1991", 1992, 9999),
 )
+
+
+#: The eras' labels in a fitted model's ``era`` group (the same eras as :data:`ERAS`, in order;
+#: the labels saved fits carry, kept as they were so that existing fits load unchanged).
+ERA_LEVELS: tuple[str, ...] = ("pre-1914", "1914-1945", "1946-1991", "post-1991")
 
 
 def era_of(year: int) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .cases import load_cases
 from .errors import ConvergenceWarning, ForecastError
+from .model.defaults import DEFAULT_FIT as _DEFAULT_FIT
 
 __all__ = [
     "DEFAULT_FIT",
@@ -26,7 +27,7 @@ __all__ = [
 #: Where commands look for the default fit.
 DEFAULT_MODEL = Path("models") / "default.nc"
 #: Settings of the default fit (see the README's performance section for their cost).
-DEFAULT_FIT = {"draws": 3000, "tune": 1000, "chains": 4, "seed": 20261125, "target_accept": 0.9}
+DEFAULT_FIT = _DEFAULT_FIT
 
 
 def fit_and_save(
@@ -103,17 +104,15 @@ def evaluations_beside(model_path: str | os.PathLike) -> list[dict]:
         Their JSON documents, ``evaluation.json`` first, then by file name; a damaged file
         is left out.
     """
-    import json
+    from .evaluate import read_evaluation_document
 
     out = []
     paths = Path(model_path).parent.glob("evaluation*.json")
     for path in sorted(paths, key=lambda p: (p.name != "evaluation.json", p.name)):
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            out.append(read_evaluation_document(path))
+        except ForecastError:
             continue  # a damaged evaluation is left out of the card
-        if isinstance(doc, dict) and "scores" in doc:
-            out.append(doc)
     return out
 
 

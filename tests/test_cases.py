@@ -163,3 +163,16 @@ def test_v2_rules(small_table):
     bad.loc[1, "target_role"] = "invaded"
     problems = {(p.row, p.column) for p in validate_cases(bad)}
     assert {(2, "aggressor_response"), (5, "invoked"), (3, "target_role")} <= problems
+
+
+def test_one_era_definition_for_the_table_and_the_model():
+    import numpy as np
+
+    from forecast.cases import ERAS, era_of
+    from forecast.design import ERAS as LEVELS
+    from forecast.design import era_index
+
+    years = np.arange(1816, 2031)
+    position = {label: i for i, (label, _, _) in enumerate(ERAS)}
+    assert [position[era_of(int(y))] for y in years] == era_index(years).tolist()
+    assert len(LEVELS) == len(ERAS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import warnings
 from pathlib import Path
 
@@ -76,18 +75,10 @@ def _warn_unconverged(result) -> None:
 
 
 def _json_dump(obj: object) -> str:
-    """One JSON document; NaN (a rate over an empty group) is written as null."""
-    return json.dumps(_nan_to_none(obj), indent=2, sort_keys=False, allow_nan=False)
+    """One JSON document (:func:`forecast._io.dumps_json`: NaN is written as null)."""
+    from .._io import dumps_json
 
-
-def _nan_to_none(obj: object) -> object:
-    if isinstance(obj, float) and obj != obj:
-        return None
-    if isinstance(obj, dict):
-        return {k: _nan_to_none(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_nan_to_none(v) for v in obj]
-    return obj
+    return dumps_json(obj)
 
 
 def _check_covariates(ctx, param, value):

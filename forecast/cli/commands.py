@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..model.defaults import EVALUATION_FIT
 from .app import (
     _CASES_OPTION,
     _COVARIATES_OPTION,
@@ -206,10 +207,16 @@ def report_command(scenario: Path, model_path, output) -> None:
     help="Folds fitted in parallel on local processes.",
 )
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port).")
-@click.option("--draws", type=click.IntRange(min=1), default=300, show_default=True)
-@click.option("--tune", type=click.IntRange(min=1), default=300, show_default=True)
-@click.option("--chains", type=click.IntRange(min=1), default=2, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--draws", type=click.IntRange(min=1), default=EVALUATION_FIT["draws"], show_default=True
+)
+@click.option(
+    "--tune", type=click.IntRange(min=1), default=EVALUATION_FIT["tune"], show_default=True
+)
+@click.option(
+    "--chains", type=click.IntRange(min=1), default=EVALUATION_FIT["chains"], show_default=True
+)
+@click.option("--seed", type=int, default=EVALUATION_FIT["seed"], show_default=True)
 @_COVARIATES_OPTION
 def evaluate_command(
     cases,

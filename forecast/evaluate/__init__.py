@@ -32,7 +32,7 @@ from .folds import _fold_seed as _fold_seed
 from .folds import conflict_folds, temporal_folds
 from .predictions import PREDICTORS, mean_probs
 from .results import FORMAT as FORMAT
-from .results import Evaluation, load_evaluation
+from .results import Evaluation, load_evaluation, read_evaluation_document
 from .runner import _client as _client
 from .runner import _fit_model as _fit_model
 from .scores import (
@@ -57,6 +57,7 @@ __all__ = [
     "log_score",
     "mean_probs",
     "ranked_probability_score",
+    "read_evaluation_document",
     "reliability_table",
     "roc_auc",
     "score_predictions",

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..model.defaults import EVALUATION_FIT
 from .baselines import LOGISTIC_C
 from .folds import TEMPORAL_SPLITS, _fold_seed, conflict_folds, temporal_folds
 from .predictions import PREDICTORS
@@ -27,10 +28,10 @@ def evaluate(
     scheme: str = "conflict",
     folds: int = 5,
     *,
-    draws: int = 300,
-    tune: int = 300,
-    chains: int = 2,
-    seed: int = 0,
+    draws: int = EVALUATION_FIT["draws"],
+    tune: int = EVALUATION_FIT["tune"],
+    chains: int = EVALUATION_FIT["chains"],
+    seed: int = EVALUATION_FIT["seed"],
     jobs: int = 1,
     scheduler: Any = None,
     progress: bool = False,

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._io import atomic_path
+from .._io import atomic_path, dumps_json
 from ..errors import ForecastError
 
 FORMAT = "forecast-evaluation/1"
@@ -151,7 +151,7 @@ class Evaluation:
         pathlib.Path
             ``path``.
         """
-        text = json.dumps(self.to_json(), indent=2, allow_nan=False) + "\n"
+        text = dumps_json(self.to_json()) + "\n"
         with atomic_path(path) as tmp:
             tmp.write_text(text, encoding="utf-8")
         return Path(path)
@@ -185,6 +185,37 @@ class Evaluation:
         return Path(path)
 
 
+def read_evaluation_document(path: str | os.PathLike) -> dict:
+    """Read an evaluation's JSON document (the one reader of evaluation files).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A file written by :meth:`Evaluation.write_json`.
+
+    Returns
+    -------
+    dict
+        The document; it has a ``scores`` table.
+
+    Raises
+    ------
+    ForecastError
+        If the file is missing, unreadable, not JSON or has no scores table.
+    """
+    from .._io import read_text
+
+    text = read_text(path, what="evaluation (JSON)")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        reason = " ".join(str(e).split())[:160]
+        raise ForecastError(f"{path}: not a readable forecast evaluation ({reason})") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("scores"), dict):
+        raise ForecastError(f"{path}: not a forecast evaluation (no scores table)")
+    return doc
+
+
 def load_evaluation(path: str | os.PathLike) -> Evaluation:
     """Read an evaluation written by :meth:`Evaluation.write_json`.
 
@@ -203,12 +234,9 @@ def load_evaluation(path: str | os.PathLike) -> Evaluation:
     ForecastError
         If the file is missing, not JSON or not a forecast evaluation.
     """
-    from .._io import read_text
-
-    text = read_text(path, what="evaluation (JSON)")
+    doc = read_evaluation_document(path)
     try:
-        doc = json.loads(text)
         return Evaluation.from_json(doc)
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError, ForecastError) as e:
+    except (KeyError, TypeError, ValueError, ForecastError) as e:
         reason = " ".join(str(e).split())[:160]
         raise ForecastError(f"{path}: not a readable forecast evaluation ({reason})") from None

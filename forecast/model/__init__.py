@@ -36,9 +36,9 @@ from ..design import make_design as make_design
 from ..errors import ConvergenceWarning
 from .backend import CENTRE_FROM as CENTRE_FROM
 from .backend import build_model, group_parametrization
+from .defaults import SAMPLER_DEFAULTS as SAMPLER_DEFAULTS
 from .diagnostics import RULES as RULES
 from .diagnostics import Diagnostics, diagnose
-from .fitting import SAMPLER_DEFAULTS as SAMPLER_DEFAULTS
 from .fitting import Fit, data_hash, fit, posterior_draws
 from .persist import FORMAT as FORMAT
 from .persist import load

@@ -11,16 +11,11 @@ import pandas as pd
 from ..design import Design, make_design
 from ..errors import ConvergenceWarning
 from .backend import build_model
+from .defaults import API_FIT, SAMPLER_DEFAULTS
 from .diagnostics import diagnose
 from .predictive import pointwise_log_likelihood
 from .priors import merge_priors
 from .result import Fit, data_hash, posterior_draws
-
-#: Sampler settings used unless overridden; "auto" picks nutpie and falls back to PyMC's NUTS
-#: when nutpie is unavailable. On the embedded table (tests/benchmarks/bench_fit.py) nutpie
-#: took 0.45 of PyMC's wall time for the same draws with no divergences, where PyMC had 11;
-#: PyMC mixed about 3x better per draw (see the README's performance section).
-SAMPLER_DEFAULTS: dict[str, Any] = {"target_accept": 0.9, "adaptation": "diag"}
 
 
 def _resolve_sampler(sampler: str) -> str:
@@ -56,9 +51,9 @@ def _add_log_likelihood(idata, design: Design) -> None:
 def fit(
     cases: pd.DataFrame,
     *,
-    draws: int = 1000,
-    tune: int = 1000,
-    chains: int = 4,
+    draws: int = API_FIT["draws"],
+    tune: int = API_FIT["tune"],
+    chains: int = API_FIT["chains"],
     seed: int | None = None,
     sampler: str = "auto",
     priors: dict[str, dict[str, Any]] | None = None,

@@ -8,10 +8,8 @@ becomes a note that the report prints instead of the scores.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 #: The score columns of the evaluation table, in order: (key in the JSON, column heading).
@@ -36,9 +34,14 @@ def _evaluation_summary(evaluation: Any) -> dict[str, Any]:
     doc = evaluation
     if isinstance(evaluation, str | os.PathLike):
         source = str(evaluation)
+        from ..errors import ForecastError
+        from ..evaluate import read_evaluation_document
+
         try:
-            doc = json.loads(Path(evaluation).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            doc = read_evaluation_document(evaluation)
+        except ForecastError as e:
+            if "no scores table" in str(e):
+                return {"note": f"{source} has no scores table in the expected layout."}
             return {"note": f"{source} could not be read ({type(e).__name__})."}
     elif hasattr(evaluation, "to_json"):
         doc = evaluation.to_json()

@@ -1,0 +1,28 @@
+"""Fit settings, in one place: the sampler's, the default model's and cross-validation's.
+
+- :data:`SAMPLER_DEFAULTS`: NUTS settings unless overridden; "auto" picks nutpie and falls back
+  to PyMC's NUTS when nutpie is unavailable. On the embedded table
+  (``tests/benchmarks/bench_fit.py``) nutpie took 0.45 of PyMC's wall time for the same draws
+  with no divergences, where PyMC had 11; PyMC mixed about 3x better per draw (README,
+  "Performance").
+- :data:`API_FIT`: the defaults of :func:`forecast.model.fit` for scripts.
+- :data:`DEFAULT_FIT`: the shipped default model (``forecast fit``; ``models/default.nc``).
+- :data:`EVALUATION_FIT`: each fold's fit in ``forecast evaluate`` (a CI budget).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["API_FIT", "DEFAULT_FIT", "EVALUATION_FIT", "SAMPLER_DEFAULTS"]
+
+SAMPLER_DEFAULTS: dict[str, Any] = {"target_accept": 0.9, "adaptation": "diag"}
+API_FIT: dict[str, int] = {"draws": 1000, "tune": 1000, "chains": 4}
+DEFAULT_FIT: dict[str, Any] = {
+    "draws": 3000,
+    "tune": 1000,
+    "chains": 4,
+    "seed": 20261125,
+    "target_accept": SAMPLER_DEFAULTS["target_accept"],
+}
+EVALUATION_FIT: dict[str, int] = {"draws": 300, "tune": 300, "chains": 2, "seed": 0}
