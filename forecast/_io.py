@@ -1,15 +1,33 @@
-"""Small file helpers shared by the writers: atomic writes and safe reads."""
+"""Small file helpers shared by the writers: atomic writes, the JSON writer, safe reads."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import shutil
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import ForecastError
+
+
+def _default_modes(directory: Path) -> tuple[int, int]:
+    """The modes a new file and a new directory get under the process umask.
+
+    Found by creating a probe file in ``directory``: reading the umask with ``os.umask``
+    would change it for every thread for a moment.
+    """
+    probe = directory / f".probe-{uuid.uuid4().hex}"
+    fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+    try:
+        file_mode = os.fstat(fd).st_mode & 0o777
+    finally:
+        os.close(fd)
+        probe.unlink()
+    return file_mode, file_mode | ((file_mode & 0o444) >> 2)
 
 
 @contextlib.contextmanager
@@ -35,17 +53,71 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     try:
         yield tmp_path
         if tmp_path.exists():  # mkstemp makes 0600 files: give the usual permissions
-            os.chmod(tmp_path, 0o666 & ~_umask())
+            os.chmod(tmp_path, _default_modes(final.parent)[0])
         os.replace(tmp_path, final)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+@contextlib.contextmanager
+def atomic_dir(directory: str | os.PathLike, replaceable: tuple[str, ...]) -> Iterator[Path]:
+    """Yield a temporary directory beside ``directory``; rename it onto ``directory`` on success.
+
+    For outputs that are a directory of files (the Parquet and CSV exports).
+
+    Parameters
+    ----------
+    directory : str or os.PathLike
+        The final destination.
+    replaceable : tuple of str
+        File names a previous output of the same kind holds. An existing destination is
+        replaced only when it is empty or holds nothing else: it is moved aside, the new
+        directory renamed in, and the old one removed; if the rename fails it is restored.
+
+    Yields
+    ------
+    pathlib.Path
+        The temporary directory. If the block raises, it is removed and the destination is
+        untouched.
+
+    Raises
+    ------
+    ForecastError
+        If the destination is a file, or a directory holding other files.
+    """
+    final = Path(os.path.abspath(directory))
+    if final.exists() and not final.is_dir():
+        raise ForecastError(f"{directory}: exists and is not a directory; give a directory")
+    if final.is_dir():
+        foreign = sorted(
+            e.name for e in final.iterdir() if not (e.is_file() and e.name in replaceable)
+        )
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+            raise ForecastError(
+                f"{directory}: exists and holds files that are not from an export of this "
+                f"format ({shown}); choose a new or empty directory"
+            )
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    try:
+        os.chmod(tmp, _default_modes(tmp)[1])  # mkdtemp makes it private (0700)
+        yield tmp
+        if final.exists():
+            old = final.parent / f".{final.name}.{uuid.uuid4().hex}.old"
+            os.rename(final, old)
+            try:
+                os.rename(tmp, final)
+            except BaseException:
+                os.rename(old, final)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, final)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_atomic(path: str | os.PathLike, writer: Callable[[Path], None]) -> Path:

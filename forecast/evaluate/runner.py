@@ -76,54 +76,6 @@ def _run_fold(
 
 
 # ---------------------------------------------------------------------------------------------
-# progress
-
-
-def _progress(total: int, enabled: bool):
-    """A rich progress bar across folds on stderr, or a no-op stand-in."""
-    if not enabled:
-        return _NoProgress()
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    bar = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-    )
-    return _RichProgress(bar, total)
-
-
-class _NoProgress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def advance(self) -> None:
-        pass
-
-
-class _RichProgress:
-    def __init__(self, bar, total: int):
-        self.bar, self.total = bar, total
-
-    def __enter__(self):
-        self.bar.__enter__()
-        self.task = self.bar.add_task("evaluation folds", total=self.total)
-        return self
-
-    def __exit__(self, *exc):
-        return self.bar.__exit__(*exc)
-
-    def advance(self) -> None:
-        self.bar.advance(self.task)
-
-
-# ---------------------------------------------------------------------------------------------
 # executors
 
 
@@ -204,7 +156,19 @@ def _run_all(
     results: list[dict[str, Any]] = []
     todo = deque(tasks)
     running: set[Future] = set()
-    with _progress(len(tasks), progress) as bar, _executor(len(tasks), jobs, scheduler) as ex:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        disable=not progress,
+    )
+    with bar, _executor(len(tasks), jobs, scheduler) as ex:
+        folds = bar.add_task("evaluation folds", total=len(tasks))
         pool, ahead = ex
         while todo or running:
             while todo and len(running) < ahead:
@@ -212,5 +176,5 @@ def _run_all(
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 results.append(future.result())
-                bar.advance()
+                bar.advance(folds)
     return sorted(results, key=lambda r: r["fold"])

@@ -24,7 +24,7 @@ all three formats. The tables and draws several formats share are built once, in
 
 Writes are atomic: a file is written under a temporary name and renamed; a directory of files
 is written into a temporary directory beside the destination and renamed onto it
-(:mod:`forecast.export.atomic`). An error leaves no output, and an existing export is replaced
+(:func:`forecast._io.atomic_dir`). An error leaves no output, and an existing export is replaced
 only once the new one is complete.
 """
 

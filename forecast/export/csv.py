@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._io import atomic_dir
 from . import tables  # _scenario_summary_frame is looked up on its module when called
-from .atomic import _atomic_dir
 from .metadata import INTERVAL, _check, _text, provenance
 from .tables import _draws, _posterior, _state_order
 
@@ -132,7 +132,7 @@ def write_csv(
         builders.append(
             ("scenario_summary.csv", lambda: tables._scenario_summary_frame(prediction))
         )
-    with _atomic_dir(final, CSV_FILES) as tmp:
+    with atomic_dir(final, CSV_FILES) as tmp:
         for name, build in builders:
             build().to_csv(tmp / name, index=False, lineterminator="\n", encoding="utf-8")
     return [final / name for name, _ in builders]

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._io import atomic_path
 from ..cases import RESPONSES
 from ..design import GROUPS
 from ..errors import ForecastError
+from ..model.persist import write_tree
 from .metadata import _check, provenance
 from .tables import _MEANINGS, _state_name
 
@@ -164,25 +164,11 @@ def write_netcdf(fit: Fit, path: str | os.PathLike, prediction: Prediction | Non
     ConvergenceWarning
         If the fit has not converged (the file says so too).
     """
-    import xarray as xr
-
     p = Path(path)
     if p.is_dir():
         raise ForecastError(f"{p}: is a directory; give a file name for the NetCDF export")
     _check(fit, prediction, p)
-    meta = provenance(fit, prediction)
-    groups = {}
-    for name, node in fit.idata.children.items():
-        ds = node.to_dataset()
-        groups[f"/{name}"] = (
-            _label_posterior(ds)
-            if name == "posterior"
-            else ds.drop_vars([v for v in ds.data_vars if ds[v].dtype == object])
-        )
-    if prediction is not None:
-        groups["/scenario"] = _scenario_dataset(prediction)
-    tree = xr.DataTree.from_dict(groups)
-    tree.attrs = _netcdf_attrs(meta)
+    attrs = _netcdf_attrs(provenance(fit, prediction))
     keys = (
         "export_format",
         "forecast_version",
@@ -190,8 +176,11 @@ def write_netcdf(fit: Fit, path: str | os.PathLike, prediction: Prediction | Non
         "converged",
         "convergence_problems",
     )
-    post = tree["posterior"]
-    post.attrs = {**post.attrs, **{k: tree.attrs[k] for k in keys}}
-    with atomic_path(p) as tmp:
-        tree.to_netcdf(tmp, engine="h5netcdf")  # atomic_path gives it the usual mode
-    return p
+    return write_tree(
+        fit.idata,
+        p,
+        attrs,
+        relabel={"posterior": _label_posterior},
+        extra={"/scenario": _scenario_dataset(prediction)} if prediction is not None else None,
+        group_attrs={"posterior": {k: attrs[k] for k in keys}},
+    )

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._io import atomic_dir
 from ..cases import RESPONSES
 from ..design import GROUPS
 from ..model import CUTPOINTS
 from . import tables  # _scenario_summary_frame is looked up on its module when called
-from .atomic import _atomic_dir
 from .metadata import _check, _text, provenance
 from .tables import _DESCRIPTIONS, _MEANINGS, _draws, _posterior, _state_order
 
@@ -241,7 +241,7 @@ def write_parquet(
             ("scenario_summary", lambda: _scenario_summary_columns(prediction)),
         ]
     names = [f"{name}.parquet" for name, _ in builders]
-    with _atomic_dir(final, PARQUET_FILES) as tmp:
+    with atomic_dir(final, PARQUET_FILES) as tmp:
         for name, build in builders:
             pq.write_table(_arrow_table(name, build(), meta), tmp / f"{name}.parquet")
     return [final / n for n in names]

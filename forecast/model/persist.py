@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -155,22 +156,63 @@ def save_fit(fit: Fit, path: str | os.PathLike) -> Path:
     pathlib.Path
         ``path``.
     """
-    import xarray as xr
-
     attrs = _root_attrs(fit)
     empty = [k for k, v in attrs.items() if v is None or v == "" or v == "null"]
     if empty or "posterior" not in fit.idata.children:
         what = ", ".join(empty) or "posterior"
         raise NotFittedError(f"cannot save the fit to {path}: missing {what}; refit it")
+    return write_tree(fit.idata, path, attrs, extra={"/design": _design_dataset(fit.design)})
+
+
+def write_tree(
+    idata,
+    path: str | os.PathLike,
+    attrs: dict[str, Any],
+    *,
+    relabel: dict[str, Callable] | None = None,
+    extra: dict[str, Any] | None = None,
+    group_attrs: dict[str, dict[str, Any]] | None = None,
+) -> Path:
+    """Write a fit's groups as one NetCDF-4 file, atomically: the one NetCDF writer.
+
+    Used by :meth:`Fit.save` and by the NetCDF export. Variables of object dtype (which
+    NetCDF cannot store) are dropped from each group unless ``relabel`` rewrites the group.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        The fit's groups (``posterior``, ``sample_stats``, ...).
+    path : str or os.PathLike
+        Destination; written under a temporary name and renamed.
+    attrs : dict
+        Root attributes.
+    relabel : dict of str to callable, optional
+        Per group, a function from its Dataset to the Dataset written.
+    extra : dict of str to xarray.Dataset, optional
+        Further groups, by path (``"/design"``), written after the fit's.
+    group_attrs : dict of str to dict, optional
+        Attributes added to a group, by name.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    import xarray as xr
+
     groups = {}
-    for name, node in fit.idata.children.items():
+    for name, node in idata.children.items():
         ds = node.to_dataset()
-        drop = [v for v in ds.variables if ds[v].dtype == object and v not in ds.coords]
-        groups[f"/{name}"] = ds.drop_vars(drop)
-    groups["/design"] = _design_dataset(fit.design)
+        if relabel and name in relabel:
+            groups[f"/{name}"] = relabel[name](ds)
+        else:
+            groups[f"/{name}"] = ds.drop_vars([v for v in ds.data_vars if ds[v].dtype == object])
+    groups.update(extra or {})
     tree = xr.DataTree.from_dict(groups)
     tree.attrs = attrs
-    with atomic_path(path) as tmp:
+    for name, more in (group_attrs or {}).items():
+        tree[name].attrs = {**tree[name].attrs, **more}
+    with atomic_path(path) as tmp:  # atomic_path gives it the usual mode
         tree.to_netcdf(tmp, engine="h5netcdf")
     return Path(path)
 

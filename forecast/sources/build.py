@@ -26,11 +26,12 @@ The rules are written out in the codebook (``data/README.md``); in short:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from rich.progress import track
 
 from ..cases import to_csv_text, validate_cases
 from ..errors import CaseTableError, SourceDataError
@@ -206,7 +207,7 @@ def build_cases(
         if (attack.date.year, attack.target, attack.aggressor) not in curated_keys:
             attacks.append(attack)
     rows: list[dict] = []
-    for attack in _progress(attacks, progress, "building cases"):
+    for attack in track(attacks, "building cases", disable=not progress, transient=True):
         rows.extend(_row(attack, s, cov, src.rules) for s in responders(attack, cov))
     rows.extend(curated)
     table = pd.DataFrame(rows)
@@ -245,16 +246,3 @@ def write_cases(table: pd.DataFrame, path: str | os.PathLike) -> Path:
 
     text = to_csv_text(table)
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
-
-
-def _progress(items: list, enabled: bool, label: str) -> Iterable:
-    if not enabled:
-        yield from items
-        return
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task(label, total=len(items))
-        for item in items:
-            yield item
-            bar.advance(task)
