@@ -42,8 +42,8 @@ from .diagnostics import Diagnostics, diagnose
 from .fitting import Fit, data_hash, fit, posterior_draws
 from .persist import FORMAT as FORMAT
 from .persist import load
-from .predictive import CUTPOINTS, category_probs, linear_predictor
-from .priors import DEFAULT_PRIORS, merge_priors
+from .predictive import CUTPOINTS, category_probs, linear_predictor, pointwise_log_likelihood
+from .priors import DEFAULT_PRIORS, draw_prior, merge_priors
 from .priors import _scale_draws as _scale_draws
 from .simulate import SIM_BETA as SIM_BETA
 from .simulate import SIM_CUTPOINTS as SIM_CUTPOINTS
@@ -60,11 +60,13 @@ __all__ = [
     "category_probs",
     "data_hash",
     "diagnose",
+    "draw_prior",
     "fit",
     "group_parametrization",
     "linear_predictor",
     "load",
     "merge_priors",
+    "pointwise_log_likelihood",
     "posterior_draws",
     "prior_predictive",
     "simulate_cases",

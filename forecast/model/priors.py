@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..design import COVARIATES
+from ..design import COVARIATES, GROUPS, Design
 
 #: Weakly informative priors, by name. Coefficients are on the log-odds scale per unit of the
 #: covariate (0/1 indicators; standardised continuous covariates), so Normal(0, 1) keeps 95%
@@ -107,6 +107,59 @@ def _scale_rv(pm, name: str, spec: dict[str, Any]):
     """Create a PyMC scale random variable from a spec."""
     params = {k: float(v) for k, v in spec.items() if k != "dist"}
     return getattr(pm, spec["dist"])(name, **params)
+
+
+def draw_prior(
+    design: Design,
+    priors: dict[str, dict[str, Any]] | None = None,
+    draws: int = 500,
+    seed: int | np.random.Generator | None = 0,
+) -> dict[str, np.ndarray]:
+    """Draw every parameter of :func:`~forecast.model.build_model` from its prior (numpy).
+
+    The same specification as the PyMC graph: coefficients ``Normal(mu, sigma)`` per
+    covariate; cutpoints of an average row as three iid ``Normal`` draws sorted (exactly the
+    graph's ordered prior, whose three normals share one mean; PyMC's own forward sampling,
+    ``pm.sample_prior_predictive``, ignores the ordering and draws unsorted cutpoints); the
+    uncentred cutpoints as the graph's deterministic; group scales from their specs; group
+    effects ``ZeroSumNormal(sigma)``, that is iid normals centred per draw. A test
+    (``tests/test_generative.py``) checks the draws against the graph's.
+
+    Parameters
+    ----------
+    design : Design
+        The design the model is built on (its covariate means and group levels).
+    priors : dict, optional
+        User priors laid over :data:`DEFAULT_PRIORS`.
+    draws : int, default 500
+        Number of draws.
+    seed : int or numpy.random.Generator, optional, default 0
+        Seed or generator.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``beta`` ``(draws, n_covariates)``, ``cutpoints_centred`` and ``cutpoints``
+        ``(draws, 3)``, ``sigma_<group>`` ``(draws,)`` and, per group, the effects
+        ``(draws, n_levels)`` under the group's name, as
+        :func:`~forecast.model.linear_predictor` takes them.
+    """
+    merged = merge_priors(priors)
+    rng = np.random.default_rng(seed)
+    mu, sd = _beta_prior(merged, design.covariates)
+    out: dict[str, np.ndarray] = {"beta": rng.normal(mu, sd, size=(draws, len(mu)))}
+    cp = merged["cutpoints"]
+    xbar = design.X.mean(axis=0) if len(design.X) else np.zeros(design.X.shape[1])
+    out["cutpoints_centred"] = np.sort(rng.normal(cp["mu"], cp["sigma"], size=(draws, 3)), axis=1)
+    out["cutpoints"] = out["cutpoints_centred"] + (out["beta"] @ xbar)[:, None]
+    for g in GROUPS:
+        sigma = _scale_draws(merged[f"sigma_{g}"], draws, rng)
+        raw = rng.normal(size=(draws, len(design.labels[g])))
+        if raw.shape[1]:
+            raw -= raw.mean(axis=1, keepdims=True)  # zero-sum, as ZeroSumNormal
+        out[f"sigma_{g}"] = sigma
+        out[g] = raw * sigma[:, None]
+    return out
 
 
 def _scale_draws(spec: dict[str, Any], size: int, rng: np.random.Generator) -> np.ndarray:

@@ -10,7 +10,7 @@ import pandas as pd
 from ..cases import OBLIGATIONS, RESPONSES
 from ..design import GROUPS, Design, make_design
 from .predictive import category_probs, linear_predictor
-from .priors import _beta_prior, _scale_draws, merge_priors
+from .priors import draw_prior
 
 # ---------------------------------------------------------------------------------------------
 # prior predictive
@@ -24,10 +24,8 @@ def prior_predictive(
 ) -> dict[str, Any]:
     """Simulate the priors forward on a design and summarise the implied responses (numpy).
 
-    Coefficients, cutpoints at the covariate means (sorted iid normals: exactly the ordered
-    prior when the cutpoints share one mean, as they do here) and group scales are drawn from
-    the priors;
-    group effects from ``Normal(0, sigma)`` per level.
+    The parameters come from :func:`~forecast.model.priors.draw_prior` (the PyMC graph's
+    specification), the response probabilities from the numpy predictive path.
 
     Parameters
     ----------
@@ -49,17 +47,7 @@ def prior_predictive(
         draws; ``share_extreme``: share of row-draws with P(military) < 0.01 or > 0.99;
         ``draws`` and ``rows``.
     """
-    merged = merge_priors(priors)
-    rng = np.random.default_rng(seed)
-    mu, sd = _beta_prior(merged, design.covariates)
-    d: dict[str, np.ndarray] = {"beta": rng.normal(mu, sd, size=(draws, len(mu)))}
-    cp = merged["cutpoints"]
-    xbar = design.X.mean(axis=0) if len(design.X) else np.zeros(design.X.shape[1])
-    centred = np.sort(rng.normal(cp["mu"], cp["sigma"], size=(draws, 3)), axis=1)
-    d["cutpoints"] = centred + (d["beta"] @ xbar)[:, None]  # as in build_model
-    for g in GROUPS:
-        sigma = _scale_draws(merged[f"sigma_{g}"], draws, rng)
-        d[g] = rng.normal(size=(draws, len(design.labels[g]))) * sigma[:, None]
+    d = draw_prior(design, priors, draws, seed)
     probs = category_probs(linear_predictor(design, d), d["cutpoints"])
     pm_row = probs[..., 3]
     avg = pm_row.mean(axis=1)
