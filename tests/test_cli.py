@@ -15,6 +15,31 @@ def run(exe, *args, cwd=None):
     return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
+def run_here(capfd, *args):
+    """Run the command line in this process (``forecast.cli.main``, what the console script
+    calls); capture what reaches the file descriptors, as from a subprocess."""
+    from forecast.cli import main
+
+    capfd.readouterr()  # drop anything written before
+    code = main(list(map(str, args)))
+    out, err = capfd.readouterr()
+    return subprocess.CompletedProcess(["forecast", *map(str, args)], code, out, err)
+
+
+@pytest.fixture
+def stand_in_folds(monkeypatch, stand_in_fit):
+    """Each fold's MCMC fit replaced by conftest's unconverged stand-in; records the calls."""
+    from forecast.evaluate import runner
+
+    calls: list[dict] = []
+
+    def fit_model(train, **kw):
+        return stand_in_fit(train, calls=calls, converged=False, **kw)
+
+    monkeypatch.setattr(runner, "_fit_model", fit_model)
+    return calls
+
+
 def test_check_valid_table(forecast_exe, small_csv):
     r = run(forecast_exe, "data", "check", small_csv)
     assert r.returncode == 0, r.stderr
@@ -98,18 +123,8 @@ def test_fit_command(forecast_exe, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    import warnings
-
-    from forecast.model import fit, simulate_cases
-
-    cases, _ = simulate_cases(300, seed=5)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = fit(cases, draws=40, tune=40, chains=1, seed=2, progressbar=False)
-    path = tmp_path_factory.mktemp("model") / "tiny.nc"
-    result.save(path)
-    return path
+def tiny_model(tiny_model_file):
+    return tiny_model_file  # conftest: the session's shared tiny fit, saved
 
 
 def test_predict_json_is_one_document(forecast_exe, tiny_model):
@@ -153,9 +168,18 @@ def test_predict_bad_inputs_exit_2(forecast_exe, tiny_model, tmp_path):
     assert "corrupt.nc" in line
 
 
-def test_evaluate_json(forecast_exe, tmp_path):
+def _evaluate_json(r, tmp_path, out):
     import json
 
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert json.loads(out.read_text()) == doc
+    assert (tmp_path / "p.csv").exists() and (out.parent / "evaluation-reliability.svg").exists()
+    assert "NOT CONVERGED" in r.stderr
+    return doc
+
+
+def _evaluate_json_args(tmp_path):
     from forecast.cases import to_csv_text
     from forecast.model import simulate_cases
 
@@ -165,26 +189,35 @@ def test_evaluate_json(forecast_exe, tmp_path):
     out = tmp_path / "ev" / "evaluation.json"
     settings = ["--folds", 2, "--draws", 20, "--tune", 20, "--chains", 1, "--format", "json"]
     pred = tmp_path / "p.csv"
-    r = run(forecast_exe, "evaluate", "--cases", path, *settings, "-o", out, "--predictions", pred)
-    assert r.returncode == 0, r.stderr
-    doc = json.loads(r.stdout)
-    assert json.loads(out.read_text()) == doc
-    assert (tmp_path / "p.csv").exists() and (out.parent / "evaluation-reliability.svg").exists()
-    assert "NOT CONVERGED" in r.stderr
+    return ["evaluate", "--cases", path, *settings, "-o", out, "--predictions", pred], out
 
 
-def test_evaluate_temporal_on_the_embedded_table(forecast_exe, tmp_path):
-    """The real table end to end, at settings a CI run affords (short, unconverged fits)."""
+def test_evaluate_json_logic(capfd, stand_in_folds, tmp_path):
+    """``forecast evaluate --format json`` in this process, with stand-in (unconverged) fits."""
+    args, out = _evaluate_json_args(tmp_path)
+    doc = _evaluate_json(run_here(capfd, *args), tmp_path, out)
+    assert len(stand_in_folds) == 2 and [f["fold"] for f in doc["folds"]] == [0, 1]
+    for call, fold in zip(stand_in_folds, doc["folds"], strict=True):
+        assert call["settings"] == {"draws": 20, "tune": 20, "chains": 1, "seed": fold["seed"]}
+    assert doc["converged"] is False
+
+
+@pytest.mark.slow
+def test_evaluate_json(forecast_exe, tmp_path):
+    # slow: real fits in a fresh process (~15 s); the logic runs by default in
+    # test_evaluate_json_logic (stand-in fits, in process)
+    args, out = _evaluate_json_args(tmp_path)
+    _evaluate_json(run(forecast_exe, *args), tmp_path, out)
+
+
+def _temporal_on_the_embedded_table(r, tmp_path, cases):
     import json
 
     import forecast
 
-    settings = ["--draws", 30, "--tune", 30, "--chains", 1, "--format", "json"]
-    r = run(forecast_exe, "evaluate", "--scheme", "temporal", *settings, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc == json.loads((tmp_path / "models" / "evaluation-temporal.json").read_text())
-    cases = forecast.load_cases()
     years = cases["year"].astype(int)
     folds = doc["folds"]
     assert [f["n_train"] for f in folds] == [(years <= 1945).sum(), (years <= 1991).sum()]
@@ -192,6 +225,32 @@ def test_evaluate_temporal_on_the_embedded_table(forecast_exe, tmp_path):
     assert set(doc["scores"]) == {"model", "base_rate", "obligation_rate", "logistic"}
     assert {s["n"] for s in doc["scores"].values()} == {int((years >= 1946).sum())}
     assert doc["data_hash"] == forecast.model.data_hash(cases)
+    return doc
+
+
+TEMPORAL_SETTINGS = ["--draws", 30, "--tune", 30, "--chains", 1, "--format", "json"]
+
+
+def test_evaluate_temporal_on_the_embedded_table_logic(
+    capfd, stand_in_folds, tmp_path, monkeypatch, embedded_cases
+):
+    """The real table end to end in this process, each fold's fit a stand-in."""
+    monkeypatch.chdir(tmp_path)
+    r = run_here(capfd, "evaluate", "--scheme", "temporal", *TEMPORAL_SETTINGS)
+    doc = _temporal_on_the_embedded_table(r, tmp_path, embedded_cases)
+    assert [len(call["years"]) for call in stand_in_folds] == [f["n_train"] for f in doc["folds"]]
+    assert [call["years"].max() for call in stand_in_folds] == [1945, 1991]
+    assert all(c["settings"]["draws"] == 30 for c in stand_in_folds)
+    assert "NOT CONVERGED" in r.stderr
+
+
+@pytest.mark.slow
+def test_evaluate_temporal_on_the_embedded_table(forecast_exe, tmp_path, embedded_cases):
+    """The real table end to end, at settings a CI run affords (short, unconverged fits)."""
+    # slow: two real fits on the embedded table in a fresh process (~40 s); the same
+    # assertions run by default in test_evaluate_temporal_on_the_embedded_table_logic
+    r = run(forecast_exe, "evaluate", "--scheme", "temporal", *TEMPORAL_SETTINGS, cwd=tmp_path)
+    _temporal_on_the_embedded_table(r, tmp_path, embedded_cases)
 
 
 def test_export_formats(forecast_exe, tiny_model, tmp_path):

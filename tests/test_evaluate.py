@@ -10,12 +10,10 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 
 from forecast import ForecastError
 from forecast import evaluate as ev
 from forecast import model as fm
-from forecast.design import COVARIATES, GROUPS, make_design
 from forecast.evaluate import runner
 from forecast.plots import plot_reliability, plot_scores
 
@@ -33,51 +31,22 @@ def sim():
 
 
 # ---------------------------------------------------------------------------------------------
-# a cheap stand-in for the MCMC fit (logic tests)
-
-
-def _fake_fit(train, *, seed, draws, tune, chains, sampler, progressbar, calls=None):
-    """A real :class:`forecast.model.Fit` whose posterior is made of random draws, no MCMC."""
-    design = make_design(train)
-    rng = np.random.default_rng(seed)
-    s = 16
-    truth = np.array([fm.SIM_BETA[c] for c in COVARIATES])
-    beta = truth + rng.normal(0, 0.2, (s, truth.size))
-    post = {
-        "beta": (("chain", "draw", "covariate"), beta[None]),
-        "cutpoints": (("chain", "draw", "cutpoint"), np.tile(fm.SIM_CUTPOINTS, (1, s, 1))),
-    }
-    for g in GROUPS:
-        effect = rng.normal(0, 0.5, (1, s, len(design.labels[g])))
-        post[f"sigma_{g}"] = (("chain", "draw"), np.full((1, s), 0.5))
-        post[f"{g}_effect"] = (("chain", "draw", g), effect)
-    if calls is not None:
-        calls.append({"conflicts": set(train["conflict_id"]), "years": train["year"].astype(int)})
-    return fm.Fit(
-        idata=xr.DataTree.from_dict({"/posterior": xr.Dataset(post)}),
-        design=design,
-        diagnostics=fm.Diagnostics(1.0, 1000.0, 1000.0, 0, (1.0,), True),
-        priors=fm.merge_priors(),
-        sampler={"name": "fake"},
-        seed=seed,
-        data_hash="",
-        n_cases=len(train),
-    )
+# a cheap stand-in for the MCMC fit (logic tests; conftest's ``stand_in_fit``)
 
 
 @pytest.fixture(scope="module")
-def fake_eval(sim):
+def fake_eval(sim, stand_in_fit):
     """A whole evaluation with the stand-in fit, for the writers and the plots."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(runner, "_fit_model", _fake_fit)
+        mp.setattr(runner, "_fit_model", stand_in_fit)
         return ev.evaluate(sim, "conflict", 3, seed=2, **TINY_FIT)
 
 
 @pytest.fixture
-def fake(monkeypatch):
+def fake(monkeypatch, stand_in_fit):
     calls: list[dict] = []
     monkeypatch.setattr(
-        runner, "_fit_model", lambda train, **kw: _fake_fit(train, calls=calls, **kw)
+        runner, "_fit_model", lambda train, **kw: stand_in_fit(train, calls=calls, **kw)
     )
     return calls
 
@@ -281,9 +250,9 @@ def test_evaluate_rejects_bad_arguments(sim):
         ev._client(42)
 
 
-def test_unconverged_folds_warn_loudly(sim, monkeypatch):
+def test_unconverged_folds_warn_loudly(sim, monkeypatch, stand_in_fit):
     def unconverged(train, **kw):
-        f = _fake_fit(train, **kw)
+        f = stand_in_fit(train, **kw)
         f.diagnostics = fm.Diagnostics(1.2, 10.0, 10.0, 3, (0.2,), False)
         return f
 
@@ -308,7 +277,35 @@ def test_dask_path_matches_local_with_stand_in(sim, fake):
 
 
 # ---------------------------------------------------------------------------------------------
-# real (tiny) fits: the seed fixes the results wherever the folds run
+# real fits through forecast.model.fit: by default with a mock sampler (prior draws for the
+# MCMC); really sampled in the slow tests. The seed fixes the results wherever the folds run.
+
+
+def _check_fold_run(e, sim):
+    p = e.predictions
+    assert len(p) == len(sim) and p["p_military"].between(0, 1).all()
+    assert e.folds["seconds"].gt(0).all()
+    assert e.settings["ran_on"] == "serial"
+
+
+def test_fold_fits_go_through_fit_with_a_mock_sampler(sim, monkeypatch, mock_sampler):
+    import pymc
+
+    seen: list[dict] = []
+
+    def sample(**kwargs):
+        seen.append(kwargs)
+        return mock_sampler(**kwargs)
+
+    monkeypatch.setattr(pymc, "sample", sample)
+    with pytest.warns(fm.ConvergenceWarning, match="2 of 2 fold fits"):
+        e = ev.evaluate(sim, "conflict", 2, seed=7, **TINY_FIT)
+    _check_fold_run(e, sim)
+    assert [kw["random_seed"] for kw in seen] == [ev._fold_seed(7, f) for f in range(2)]
+    for kw in seen:  # the fold settings reach the sampler
+        assert (kw["draws"], kw["tune"], kw["chains"]) == (50, 50, 1)
+        assert kw["progressbar"] is False
+    assert not e.converged and not e.folds["converged"].any()
 
 
 @pytest.fixture(scope="module")
@@ -318,14 +315,16 @@ def real(sim):
         return ev.evaluate(sim, "conflict", 2, seed=7, **TINY_FIT)
 
 
+@pytest.mark.slow
 def test_real_fit_predictions(real, sim):
-    p = real.predictions
-    assert len(p) == len(sim) and p["p_military"].between(0, 1).all()
-    assert real.folds["seconds"].gt(0).all()
-    assert real.settings["ran_on"] == "serial"
+    # slow: two real fits (~10 s); by default test_fold_fits_go_through_fit_with_a_mock_sampler
+    _check_fold_run(real, sim)
 
 
+@pytest.mark.slow
 def test_dask_matches_local_real_fit(real, sim):
+    # slow: two more real fits on Dask (~10 s); by default the executor logic is checked by
+    # test_dask_path_matches_local_with_stand_in, the seeding by test_fold_fits_go_through_...
     from distributed import LocalCluster
 
     with LocalCluster(**CLUSTER) as lc, warnings.catch_warnings():

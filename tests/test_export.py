@@ -22,15 +22,9 @@ from forecast.export import tables as ex_tables
 from forecast.scenario import load_scenario
 
 KOREA = Path(__file__).parent.parent / "data" / "scenarios" / "korea.toml"
-FIT_KW = {"draws": 40, "tune": 40, "chains": 2, "progressbar": False}
 
 
-@pytest.fixture(scope="module")
-def tiny_fit():
-    cases, _ = fm.simulate_cases(300, n_supporters=30, n_conflicts=40, n_alliances=10, seed=3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fm.fit(cases, seed=1, **FIT_KW)
+# ``tiny_fit`` (conftest): the session's shared fit, 40 draws x 2 chains, seed 1, unconverged
 
 
 @pytest.fixture(scope="module")

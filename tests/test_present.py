@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from forecast import present
-from forecast.cases import load_cases
 from forecast.errors import ForecastError, UnknownStateError
 from forecast.sources import embedded
 
@@ -29,8 +28,8 @@ def test_russia_to_north_korea_defense_after_2024():
     assert c["obligation"] == "defense" and c["since"].startswith("2024-12")
 
 
-def test_csto_members_to_armenia_defense_2022():
-    cases = load_cases()
+def test_csto_members_to_armenia_defense_2022(embedded_cases):
+    cases = embedded_cases
     rows = cases[(cases.conflict_id == "azerbaijan-armenia-2022") & (cases.target_ccode == 371)]
     obligation = dict(zip(rows.supporter, rows.obligation, strict=True))
     for member in ("Russia", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Belarus"):
@@ -62,8 +61,8 @@ def test_every_present_and_curated_row_has_a_source():
     assert changes["source"].str.strip().ne("").all()
 
 
-def test_curated_rows_pass_the_case_table_rules():
-    cases = load_cases()  # validates every row, curated rows included
+def test_curated_rows_pass_the_case_table_rules(embedded_cases):
+    cases = embedded_cases  # load_cases() validates every row, curated rows included
     curated = cases[cases.event_type == "curated"]
     assert curated.conflict_id.nunique() >= 10
     expected = {"russia-georgia-2008", "russia-ukraine-2014", "russia-ukraine-2022"}

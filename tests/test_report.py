@@ -31,17 +31,13 @@ EPOCH = "1767225600"  # 2026-01-01 00:00:00 UTC
 
 
 @pytest.fixture(scope="module")
-def sim():
-    return fm.simulate_cases(300, seed=5)
+def sim(tiny_sim):
+    return tiny_sim  # conftest: the table of the session's shared tiny fit
 
 
 @pytest.fixture(scope="module")
-def model_file(sim, tmp_path_factory):
-    cases, _ = sim
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = fm.fit(cases, draws=40, tune=40, chains=1, seed=2, progressbar=False)
-    return result.save(tmp_path_factory.mktemp("model") / "tiny.nc")
+def model_file(tiny_model_file):
+    return tiny_model_file  # conftest: the shared tiny fit, saved (copy it before changing it)
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,6 @@ from forecast.scenario import (
 
 SCENARIOS = Path(__file__).parent.parent / "data" / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.toml"))
-FIT_KW = {"draws": 200, "tune": 200, "chains": 2, "progressbar": False}
 
 GOOD = """\
 name = "Test"
@@ -44,16 +43,8 @@ responders = ["United States", "Latvia", "Finland"]
 
 
 @pytest.fixture(scope="module")
-def sim():
-    return fm.simulate_cases(400, n_supporters=30, n_conflicts=40, n_alliances=10, seed=3)
-
-
-@pytest.fixture(scope="module")
-def tiny_fit(sim):
-    cases, _ = sim
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return fm.fit(cases, seed=1, **FIT_KW)
+def sim(tiny_sim):
+    return tiny_sim  # conftest: the table of the session's shared tiny fit, ``tiny_fit``
 
 
 @pytest.fixture(scope="module")
