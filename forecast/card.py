@@ -41,6 +41,19 @@ _PLAIN = {
     "log1p_alliance_age": "one s.d. older alliance (log years), within alliances",
     "event_mid": "a militarised dispute (vs a war)",
     "event_curated": "a curated case (vs a COW war)",
+    "invoked_defense": "a defense pact whose casus foederis arose (added to the pact's own)",
+    "invoked_offense": "an offense pact whose casus foederis arose (added to the pact's own)",
+    "invoked_other": "another commitment whose occasion arose (consultation, neutrality, ...)",
+    "invoked_unknown": "a commitment whose invocation the rules cannot decide",
+    "aggressor_obligation_defense": "a defense pact with the aggressor",
+    "aggressor_obligation_offense": "an offense pact with the aggressor",
+    "aggressor_obligation_other": "a weaker commitment to the aggressor",
+    "aggressor_invoked": "the commitment to the aggressor applies to this attack",
+    "rival_aggressor": "a strategic rival of the aggressor",
+    "rival_target": "a strategic rival of the target",
+    "log_distance": "log distance to the target (standardised)",
+    "shared_igos": "IGOs shared with the target (standardised)",
+    "target_entered": "the state in need entered the war by its own act",
 }
 
 _LIMITATIONS = (
@@ -224,11 +237,18 @@ def render_model_card(
     ]
     out += ["## Model", ""]
     out += [
-        "Cumulative logit over " + " < ".join(RESPONSES) + ": "
+        "Two parts, one decision per row. **The side**: P(fights for the aggressor) = "
+        "logistic(α + covariates · β_aggressor + λ · conflict effect), observed on every row "
+        "(`sided_with_aggressor`). **Help to the target**, on the rows that did not side with "
+        "the aggressor: a cumulative logit over " + " < ".join(RESPONSES) + ", "
         "P(response ≤ k) = logistic(c_k − η), with η = covariates · β + effects of the "
         "supporter, the conflict, the alliance, the era and the alliance within the conflict "
-        "(zero-sum normal, one scale each). Rows with only `military` coded enter as "
-        "P(military) = logistic(η − c_3), the same model's top category.",
+        "(zero-sum normal, one scale each; the conflict effect has one scale for war-scale "
+        "crises and another for disputes). Rows with only `military` coded enter as "
+        "P(military) = logistic(η − c_3), the same model's top category. The conflict effect "
+        "is shared by the two parts (λ, the loading, is estimated), so a crisis that draws "
+        "states in on one side can draw them in on the other. The forecast P(military help to "
+        "the target) is (1 − P(aggressor)) · P(military | not on the aggressor's side).",
         "",
         "Coding: obligations are indicators against no commitment; 0/1 flags unscaled; "
         "capability ratio and alliance age standardised "
@@ -243,24 +263,26 @@ def render_model_card(
     out += [f"| {names.get(k, k)} | {_prior_text(v)} |" for k, v in fit.priors.items()]
     out.append("")
     s = fit.summary(0.9)
-    cov = s[s["kind"] == "covariate"]
+    cov = s[s["kind"].isin(["covariate", "aggressor covariate"])]
     out += [
         "## Coefficients",
         "",
-        "Odds ratios for a higher level of help (posterior median, 90% interval). An odds "
-        "ratio above 1 means the condition goes with more help, other things equal.",
+        "Odds ratios for a higher level of help to the target (posterior median, 90% "
+        "interval); rows `aggressor:<covariate>` are odds ratios of fighting for the aggressor. "
+        "An odds ratio above 1 means the condition goes with more of it, other things equal.",
         "",
         "| covariate | meaning | odds ratio | 90% interval | in words |",
         "|---|---|---|---|---|",
     ]
     for term, r in cov.iterrows():
         out.append(
-            f"| {term} | {_PLAIN.get(str(term), str(term))} | {_fmt(r['odds_ratio'])} | "
+            f"| {term} | {_PLAIN.get(str(term).removeprefix('aggressor:'), str(term))} | "
+            f"{_fmt(r['odds_ratio'])} | "
             f"{_fmt(r['or_lower'])} – {_fmt(r['or_upper'])} | "
             f"{_words(r['or_lower'], r['or_upper'])} |"
         )
     out += ["", "| parameter | mean | 90% interval |", "|---|---|---|"]
-    for term, r in s[s["kind"] != "covariate"].iterrows():
+    for term, r in s[~s["kind"].isin(["covariate", "aggressor covariate"])].iterrows():
         out.append(f"| {term} | {_fmt(r['mean'])} | {_fmt(r['lower'])} – {_fmt(r['upper'])} |")
     out.append("")
     out += ["## Diagnostics", ""]

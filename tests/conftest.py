@@ -128,6 +128,14 @@ def _stand_in_fit(
         "beta": (("chain", "draw", "covariate"), beta[None]),
         "cutpoints": (("chain", "draw", "cutpoint"), np.tile(fm.SIM_CUTPOINTS, (1, s, 1))),
     }
+    beta_a = np.array([fm.SIM_BETA_AGGRESSOR.get(c, 0.0) for c in COVARIATES])
+    post["beta_aggressor"] = (
+        ("chain", "draw", "covariate"),
+        (beta_a + rng.normal(0, 0.2, (s, beta_a.size)))[None],
+    )
+    post["alpha_aggressor"] = (("chain", "draw"), np.full((1, s), fm.SIM_ALPHA_AGGRESSOR))
+    post["loading_aggressor"] = (("chain", "draw"), np.full((1, s), fm.SIM_LOADING_AGGRESSOR))
+    post["sigma_conflict_dispute"] = (("chain", "draw"), np.full((1, s), 0.4))
     for g in GROUPS:
         effect = rng.normal(0, 0.5, (1, s, len(design.labels[g])))
         post[f"sigma_{g}"] = (("chain", "draw"), np.full((1, s), 0.5))

@@ -22,11 +22,12 @@ LAYERS = {
     "present": 6, "design": 6, "summary": 6, "joint": 6,
     "model": 7, "analogues": 7,
     "scenario": 8,
-    "coalition": 9, "evaluate": 9,
-    "estimator": 10, "card": 10, "plots": 10, "export": 10,
-    "workflow": 11,
-    "report": 12,
-    "cli": 13,
+    "prediction": 9, "evaluate": 9,
+    "coalition": 10,
+    "estimator": 11, "card": 11, "plots": 11, "export": 11,
+    "workflow": 12,
+    "report": 13,
+    "cli": 14,
 }  # fmt: skip
 
 

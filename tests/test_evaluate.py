@@ -171,11 +171,23 @@ def test_baselines_by_hand(sim):
     test["obligation"] = pd.Categorical(
         ["defense", "none", "offense"] * 40, categories=train["obligation"].cat.categories
     )
+    for frame in (train, test):  # one crisis scale, every commitment invoked
+        frame["event_type"] = pd.Categorical(
+            ["war"] * len(frame), categories=sim["event_type"].cat.categories
+        )
+        allied = frame["obligation"].astype(str) != "none"
+        frame["invoked"] = pd.array(np.where(allied, 1, pd.NA), dtype="Int64")
     b = ev.baseline_predictions(train, test)
-    assert set(b) == {"base_rate", "obligation_rate", "logistic"}
-    for probs in b.values():
+    assert set(b) == {
+        "base_rate", "obligation_rate", "logistic", "base_rate_aggressor", "logistic_aggressor"
+    }  # fmt: skip
+    for name in ("base_rate", "obligation_rate", "logistic"):
+        probs = b[name]
         assert probs.shape == (len(test), 4)
         np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    side = train["sided_with_aggressor"].astype(int).mean()
+    np.testing.assert_allclose(b["base_rate_aggressor"], side)  # one scale: the training share
+    assert b["logistic_aggressor"].shape == (len(test),)
     p0 = 6 / 120
     np.testing.assert_allclose(b["base_rate"][:, 3], p0)
     ob = b["obligation_rate"][:, 3]
@@ -209,9 +221,15 @@ def test_evaluate_conflict_scheme_logic(sim, fake):
     again = ev.baseline_predictions(train, test)
     rows = p[p["fold"] == 1]
     assert rows["case_id"].tolist() == test["case_id"].astype(str).tolist()
-    for name, probs in again.items():
+    for name in ("base_rate", "obligation_rate", "logistic"):
         cols = [f"p_{r}_{name}" for r in ("none", "diplomatic", "material", "military")]
-        np.testing.assert_allclose(rows[cols].to_numpy(), probs)
+        np.testing.assert_allclose(rows[cols].to_numpy(), again[name])
+    for name in ("base_rate", "logistic"):
+        np.testing.assert_allclose(rows[f"p_aggressor_{name}"], again[f"{name}_aggressor"])
+    assert set(e.scale_scores["scale"]) == {"war", "dispute"}
+    assert set(e.scale_scores["side"]) == {"target", "aggressor"}
+    war = e.scale_scores[(e.scale_scores["scale"] == "war") & (e.scale_scores["side"] == "target")]
+    assert (war["n"] == (p["scale"] == "war").sum()).all()
     assert list(e.scores.index) == list(ev.PREDICTORS)
     assert (e.scores["n"] == len(sim)).all()
     assert (e.scores["n_response"] == sim["response"].notna().sum()).all()

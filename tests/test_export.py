@@ -250,6 +250,7 @@ def test_parquet_reads_back_with_pandas_pyarrow_and_duckdb(tiny_fit, prediction,
     assert list(sd) == [
         "scenario", "responder", "ccode", "draw",
         "p_none", "p_diplomatic", "p_material", "p_military", "level",
+        "p_sided_with_aggressor", "sided_with_aggressor",
     ]  # fmt: skip
     assert sd["ccode"] == "int32" and sd["draw"] == "int32" and sd["p_military"] == "double"
     assert sd["level"] == "dictionary<values=string, indices=int8, ordered=1>"

@@ -46,13 +46,21 @@ def test_prior_draws_match_the_graph(design, graph_prior):
     graph_cut = np.sort(graph_prior["cutpoints_centred"].values, axis=1)
     for k in range(3):
         _same_distribution(ours["cutpoints_centred"][:, k], graph_cut[:, k], f"cutpoint {k}")
+    _same_distribution(ours["beta_aggressor"], graph_prior["beta_aggressor"].values, "beta_a")
+    for name in ("alpha_aggressor_centred", "loading_aggressor", "sigma_conflict_dispute"):
+        _same_distribution(ours[name], graph_prior[name].values, name)
     for g in GROUPS:
         _same_distribution(ours[f"sigma_{g}"], graph_prior[f"sigma_{g}"].values, f"sigma_{g}")
         if len(design.labels[g]) >= 2:
             graph_eff = graph_prior[f"{g}_effect"].values
-            np.testing.assert_allclose(ours[g].sum(axis=1), 0, atol=1e-9)  # zero-sum
-            np.testing.assert_allclose(graph_eff.sum(axis=1), 0, atol=1e-9)
+            # zero-sum (the conflict's raw effects: each is then scaled by its crisis scale)
+            raw = "conflict_z" if g == "conflict" else f"{g}_effect"
+            np.testing.assert_allclose(graph_prior[raw].values.sum(axis=1), 0, atol=1e-9)
+            np.testing.assert_allclose(
+                (ours["conflict_z"] if g == "conflict" else ours[g]).sum(axis=1), 0, atol=1e-9
+            )
             _same_distribution(ours[g], graph_eff, f"{g} effects")
+    assert set(design.dispute) == {0, 1}  # both crisis scales are exercised
 
 
 def test_uncentred_cutpoints_are_the_graphs_deterministic(design, graph_prior):
@@ -86,22 +94,26 @@ def test_numpy_likelihood_equals_the_graphs(design):
     logp = model.compile_logp(vars=model.observed_RVs, sum=False, jacobian=False)
     d = fm.draw_prior(design, draws=5, seed=5)
     ours = fm.pointwise_log_likelihood(design, d)
-    full, mil = design.has_response, design.military_only
-    assert full.any() and mil.any()
+    full, mil = design.target_response, design.target_military
+    assert full.any() and mil.any() and (design.aggressor == 1).any()
     for s in range(5):
-        values = {"beta": d["beta"][s], "cutpoints_centred": d["cutpoints_centred"][s]}
+        values = {k: d[k][s] for k in d}
         for g in GROUPS:
-            values[f"sigma_{g}"] = d[f"sigma_{g}"][s]
             values[f"{g}_effect"] = d[g][s]
         names = [rv.name for rv in model.observed_RVs]
         terms = dict(zip(names, logp(_graph_point(model, values)), strict=True))
-        np.testing.assert_allclose(ours[s, full], terms["response"], rtol=1e-6, atol=1e-9)
-        np.testing.assert_allclose(ours[s, mil], terms["military"], rtol=1e-6, atol=1e-9)
+        graph = np.zeros(design.n_rows)
+        graph[design.observed] += terms["aggressor"]
+        graph[full] += terms["response"]
+        graph[mil] += terms["military"]
+        np.testing.assert_allclose(ours[s], graph, rtol=1e-6, atol=1e-9)
 
 
 def test_prior_predictive_summarises_draw_prior(design):
     summary = fm.prior_predictive(design, draws=300, seed=9)
     d = fm.draw_prior(design, draws=300, seed=9)
-    p = fm.category_probs(fm.linear_predictor(design, d), d["cutpoints"])[..., 3]
+    p_a, probs = fm.outcome_probs(design, d)
+    p = probs[..., 3]
     assert summary["p_military"]["mean"] == pytest.approx(p.mean(axis=1).mean(), rel=1e-12)
+    assert summary["p_aggressor"]["mean"] == pytest.approx(p_a.mean(), rel=1e-12)
     assert summary["draws"] == 300 and summary["rows"] == design.n_rows

@@ -80,9 +80,11 @@ def test_every_scenario_loads_and_its_rows_fit_the_schema(path):
     s = load_scenario(path)
     assert s.year == 2026 and s.description and s.draws == 4000
     rows = scenario_rows(s)
-    assert len(rows) == len(s.responders) >= 4
+    helpers = [h for h in s.aggressor_helpers if h not in s.responders]
+    assert s.aggressor_helpers and len(rows) == len(s.responders) + len(helpers)
+    assert len(s.responders) >= 4
     assert validate_rows(rows) == []
-    assert rows["supporter"].tolist() == list(s.responders)
+    assert rows["supporter"].tolist() == [*s.responders, *helpers]
     assert (rows["event_type"] == "war").all()
     assert rows["conflict_id"].nunique() == 1 and rows["conflict_id"].iloc[0] == s.conflict_id
     assert rows["response"].isna().all() and rows["military"].isna().all()
@@ -230,14 +232,17 @@ def test_coalition_summaries_on_a_known_table():
 
 def test_probabilities_are_in_range_and_ordered(prediction, baltic):
     f = prediction.responders_frame()
-    assert f["responder"].tolist() == list(baltic.responders)
+    helpers = [h for h in baltic.aggressor_helpers if h not in baltic.responders]
+    assert f["responder"].tolist() == [*baltic.responders, *helpers]
     cols = [c for c in f.columns if c.startswith("p_")]
     assert ((f[cols] >= 0) & (f[cols] <= 1)).all().all()
     assert (f["p_diplomatic_plus"] >= f["p_material_plus"] - 1e-12).all()
     assert (f["p_material_plus"] >= f["p_military"] - 1e-12).all()
     for name in ("p_diplomatic_plus", "p_material_plus", "p_military"):
         assert (f[f"{name}_lower"] <= f[name]).all() and (f[name] <= f[f"{name}_upper"]).all()
-    assert prediction.probs.shape == (3000, len(baltic.responders), 4)
+    assert prediction.probs.shape == (3000, len(baltic.responders) + len(helpers), 4)
+    for name in ("p_sided_with_aggressor",):
+        assert (f[f"{name}_lower"] <= f[name]).all() and (f[name] <= f[f"{name}_upper"]).all()
     np.testing.assert_allclose(prediction.probs.sum(axis=2), 1.0)
 
 
@@ -254,7 +259,8 @@ def test_simulated_marginals_match_the_probabilities(prediction):
 
 def test_coalition_figures_are_consistent(prediction):
     sizes = prediction.coalition_size
-    assert sizes.shape == (len(prediction.responders) + 1,)
+    pool = prediction.n_target_pool  # the target's side: the scenario's responders
+    assert sizes.shape == (pool + 1,)
     assert sizes.sum() == pytest.approx(1.0)
     assert prediction.p_any == pytest.approx(1 - prediction.p_none)
     expected = (sizes * np.arange(sizes.size)).sum()
@@ -263,7 +269,7 @@ def test_coalition_figures_are_consistent(prediction):
     assert len(top) <= 10 and top["probability"].is_monotonic_decreasing
     assert top["probability"].sum() <= 1 + 1e-12
     cond = prediction.conditional()
-    assert cond.shape == (len(prediction.responders),) * 2
+    assert cond.shape == (pool,) * 2
     ok = ~np.isnan(np.diag(cond.to_numpy()))
     assert np.allclose(np.diag(cond.to_numpy())[ok], 1.0)
 
@@ -299,9 +305,11 @@ def test_to_dict_is_plain_json_and_to_frame_is_long(prediction):
     assert d["scenario"] == "Baltic 2026" and d["draws"] == 3000 and d["seed"] == 7
     r = d["responders"][0]
     assert set(r["p_military"]) == {"mean", "lower", "upper"}
-    assert r["p_sided_with_aggressor"] is None
-    assert len(d["coalition"]["size_distribution"]) == len(d["responders"]) + 1
-    assert len(d["conditional"]["matrix"]) == len(d["responders"])
+    assert set(r["p_sided_with_aggressor"]) == {"mean", "lower", "upper"}
+    pool = [x for x in d["responders"] if x["pool"] == "target"]
+    assert len(d["coalition"]["size_distribution"]) == len(pool) + 1
+    assert len(d["aggressor_side"]["size_distribution"]) == len(d["responders"]) + 1
+    assert len(d["conditional"]["matrix"]) == len(pool)
     frame = prediction.to_frame()
     assert {"scenario", "quantity", "responder", "given", "value", "lower", "upper"} <= set(
         frame.columns
@@ -321,10 +329,11 @@ def test_analogues_share_obligation_and_report_outcomes(prediction, baltic, sim,
     rows = scenario_rows(baltic)
     full = closest_analogues(rows, sim[0], tiny_fit.design.scaling, per_responder=3)
     assert len(full) == 3 * len(rows)
-    for _, g in full.groupby("responder", sort=False):
+    for name, g in full.groupby("responder", sort=False):
         assert g["rank"].tolist() == [1, 2, 3]
         assert g["distance"].is_monotonic_increasing
-        assert (g["obligation"].astype(str) == "defense").all()
+        ours = rows.loc[rows["supporter"] == name, "obligation"].astype(str).iloc[0]
+        assert (g["obligation"].astype(str) == ours).all()  # NATO: defense; Belarus: its own
 
 
 def test_unconverged_fit_warns(tiny_fit, baltic):
@@ -375,6 +384,11 @@ class _StubFit:
             d[f"sigma_{g}"] = np.full(s, self.conflict_sd if g == "conflict" else 0.0)
             d[g] = np.zeros((s, len(design.labels[g])))
         d["conflict"] = rng.normal(0.0, self.conflict_sd, (s, len(design.labels["conflict"])))
+        d["sigma_conflict_dispute"] = np.full(s, self.conflict_sd)
+        # nobody fights for the aggressor: the target side alone, as before both sides
+        d["beta_aggressor"] = np.zeros((s, len(design.covariates)))
+        d["alpha_aggressor"] = np.full(s, -50.0)
+        d["loading_aggressor"] = np.zeros(s)
         return d
 
 

@@ -112,6 +112,9 @@ def _prediction_table(p) -> str:
         f"  P(anyone gives military help) = {p.p_any:.2f}   P(all do) = {p.p_all:.2f}   "
         f"P(no one does) = {p.p_none:.2f}   expected coalition size = "
         f"{p.expected_size:.2f}",
+        f"  P(anyone fights for {s.aggressor}) = {p.p_aggressor_any:.2f}   "
+        f"P(more states fight for {s.target} than for {s.aggressor}) = "
+        f"{p.p_target_side_larger:.2f}",
         "",
     ]
     frame = p.responders_frame()
@@ -121,6 +124,7 @@ def _prediction_table(p) -> str:
         ("p_diplomatic_plus", "diplomatic+"),
         ("p_material_plus", "material+"),
         ("p_military", "military"),
+        ("p_sided_with_aggressor", f"for {s.aggressor}"),
     ):
         shown[label] = [
             f"{m:.2f} [{lo:.2f}, {hi:.2f}]"
@@ -261,7 +265,17 @@ def evaluate_command(
     if fmt == "json":
         click.echo(output.read_text(encoding="utf-8").rstrip("\n"))  # the document written
     else:
-        click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme} scheme)"))
+        by = result.scale_scores
+        for scale, side, title in (
+            ("war", "target", "war-scale crises, help to the target (the headline)"),
+            ("war", "aggressor", "war-scale crises, fighting for the aggressor"),
+            ("dispute", "target", "disputes (MIDs), help to the target"),
+        ):
+            part = by[(by["scale"] == scale) & (by["side"] == side)] if len(by) else by
+            if len(part):
+                shown = part.drop(columns=["scale", "side"])
+                click.echo(_table(shown, f"Held-out scores ({scheme} scheme): {title}"))
+        click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme}): all rows"))
         click.echo(f"results: {output}")
 
 

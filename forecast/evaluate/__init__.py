@@ -4,7 +4,9 @@
 and scores them next to three baselines fitted on the same training rows. One module per idea:
 
 - :mod:`~forecast.evaluate.scores`: Brier, log score, ranked probability score, AUC, expected
-  calibration error and reliability tables, and :func:`score_predictions`;
+  calibration error and reliability tables, :func:`score_predictions` (pooled) and
+  :func:`scores_by_scale` (war-scale crises and disputes, target and aggressor side: the
+  headline is war-scale, target side);
 - :mod:`~forecast.evaluate.folds`: grouped-by-conflict and temporal splits;
 - :mod:`~forecast.evaluate.baselines`: base rate, rate by obligation type, pooled logistic
   regression;
@@ -13,7 +15,8 @@ and scores them next to three baselines fitted on the same training rows. One mo
 - :mod:`~forecast.evaluate.runner`: fitting and scoring the folds, in this process, on local
   processes or on Dask, through one executor loop;
 - :mod:`~forecast.evaluate.results`: the :class:`Evaluation` record and its JSON file;
-- :mod:`~forecast.evaluate.evaluation`: :func:`evaluate` itself.
+- :mod:`~forecast.evaluate.evaluation`: :func:`evaluate` itself;
+- :mod:`~forecast.evaluate.backtest`: famous crises, each left out and forecast.
 
 Held-out rows of a conflict unseen in training get that conflict's effect drawn from its
 population (:meth:`forecast.model.Fit.draws_for`), as a new scenario would. Each fold's fit
@@ -23,6 +26,8 @@ whether folds run one after another, on local processes or on a Dask cluster.
 
 from __future__ import annotations
 
+from .backtest import CRISES, Backtest, Crisis, backtest
+
 # names outside __all__ kept where callers reach them today ("x as x" marks a re-export)
 from .baselines import LOGISTIC_C as LOGISTIC_C
 from .baselines import baseline_predictions
@@ -30,7 +35,7 @@ from .evaluation import evaluate
 from .folds import TEMPORAL_SPLITS as TEMPORAL_SPLITS
 from .folds import _fold_seed as _fold_seed
 from .folds import conflict_folds, temporal_folds
-from .predictions import PREDICTORS, mean_probs
+from .predictions import AGGRESSOR_PREDICTORS, PREDICTORS, mean_outcomes, mean_probs
 from .results import FORMAT as FORMAT
 from .results import Evaluation, load_evaluation, read_evaluation_document
 from .runner import _client as _client
@@ -43,11 +48,17 @@ from .scores import (
     reliability_table,
     roc_auc,
     score_predictions,
+    scores_by_scale,
 )
 
 __all__ = [
+    "AGGRESSOR_PREDICTORS",
+    "CRISES",
     "PREDICTORS",
+    "Backtest",
+    "Crisis",
     "Evaluation",
+    "backtest",
     "baseline_predictions",
     "brier_score",
     "conflict_folds",
@@ -55,11 +66,13 @@ __all__ = [
     "expected_calibration_error",
     "load_evaluation",
     "log_score",
+    "mean_outcomes",
     "mean_probs",
     "ranked_probability_score",
     "read_evaluation_document",
     "reliability_table",
     "roc_auc",
     "score_predictions",
+    "scores_by_scale",
     "temporal_folds",
 ]

@@ -1,19 +1,26 @@
 """Three baselines the model must beat, fitted on each fold's training rows.
 
-- ``base_rate``: the share of training rows with ``military == 1``.
-- ``obligation_rate``: that share within each obligation type, smoothed by one
-  pseudo-observation at the training base rate (a ``Beta(p0, 1 - p0)`` prior, ``p0`` the base
-  rate): ``(k + p0) / (n + 1)``. An obligation type absent from training gets the base rate;
-  a type seen 10 times without a join gets ``p0 / 11`` rather than 0. (Jeffreys' ``(k + 0.5) /
-  (n + 1)`` would pull rare cells towards 0.5, far from a base rate of a few per thousand.)
+- ``base_rate``: the share of training rows with ``military == 1`` at the held-out row's crisis
+  scale (war-scale: COW wars and curated cases; dispute: MIDs), smoothed by one
+  pseudo-observation at the pooled share.
+- ``obligation_rate``: that share within each obligation type by invocation (``defense``
+  invoked, not invoked, undecided; ...), smoothed by one pseudo-observation at the scale's base
+  rate (a ``Beta(p0, 1 - p0)`` prior): ``(k + p0) / (n + 1)``. A cell absent from training
+  gets the base rate; a cell seen 10 times without a join gets ``p0 / 11`` rather than 0.
+  (Jeffreys' ``(k + 0.5) / (n + 1)`` would pull rare cells towards 0.5, far from a base rate of
+  a few per thousand.)
 - ``logistic``: a pooled logistic regression of ``military`` on the model's covariates
   (``make_design(train).X``; held-out rows coded with the training scaling), without group
   effects, with a mild L2 penalty (scikit-learn's ``C=1``, i.e. a ``Normal(0, 1)`` prior on
   the coefficients of 0/1 and standardised covariates, like the model's ``beta`` prior).
 
-Baselines model ``P(military)`` only. For the ranked probability score they need all four
-levels: the remaining ``1 - P(military)`` is split between none, diplomatic and material in
-the shares of the training rows with a coded response below military, add-one smoothed
+The aggressor side (``sided_with_aggressor``) has two baselines, ``base_rate_aggressor`` (by
+scale) and ``logistic_aggressor`` (the same regression).
+
+Target-side baselines model ``P(military)`` only. For the ranked probability score they need
+all four levels: the remaining ``1 - P(military)`` is split between none, diplomatic and
+material in the shares of the training rows with a coded response below military, add-one
+smoothed
 (``(n_k + 1) / (n + 3)``); ``obligation_rate`` uses the shares within the obligation type,
 smoothed by one pseudo-observation at the overall shares.
 """
@@ -23,7 +30,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..cases import OBLIGATIONS
 from ..design import make_design
 
 #: Inverse L2 strength of the logistic-regression baseline (scikit-learn's ``C``).
@@ -56,7 +62,9 @@ def baseline_predictions(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, n
     -------
     dict of str to numpy.ndarray
         ``{"base_rate", "obligation_rate", "logistic"}`` -> array ``(len(test), 4)`` of
-        P(none, diplomatic, material, military); see the module docstring for each rule.
+        P(none, diplomatic, material, military) of help to the target, and
+        ``{"base_rate_aggressor", "logistic_aggressor"}`` -> ``(len(test),)`` P(fights for the
+        aggressor); see the module docstring for each rule.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -68,28 +76,64 @@ def baseline_predictions(train: pd.DataFrame, test: pd.DataFrame) -> dict[str, n
     p0 = k / n if n else 0.5
     lower0 = _lower_shares(d_train.y)
     nt = d_test.n_rows
-    out = {"base_rate": _four(np.full(nt, p0), lower0)}
+    sc_train, sc_test = row_scales(train), row_scales(test)
+    p_scale = _rate_by(mil, ok, sc_train, sc_test, p0)
+    out = {"base_rate": _four(p_scale, lower0)}
 
-    ob_train = train["obligation"].astype(str).to_numpy()
-    ob_test = test["obligation"].astype(str).to_numpy()
+    ob_train = _obligation_cells(train)
+    ob_test = _obligation_cells(test)
     p_ob = np.full(nt, p0)
     low_ob = np.tile(lower0, (nt, 1))
-    for o in OBLIGATIONS:
+    for o in sorted(set(ob_test)):
         here = ob_test == o
-        if not here.any():
-            continue
         rows = (ob_train == o) & ok
-        p_ob[here] = (mil[rows].sum() + p0) / (rows.sum() + 1.0)
+        p_ob[here] = (mil[rows].sum() + p_scale[here]) / (rows.sum() + 1.0)
         yo = d_train.y[(ob_train == o) & (d_train.y >= 0) & (d_train.y < 3)]
         counts = np.bincount(yo, minlength=3).astype(float)
         low_ob[here] = (counts + lower0) / (counts.sum() + 1.0)
     out["obligation_rate"] = _four(p_ob, low_ob)
+    out["logistic"] = _four(
+        _logistic(d_train.X, mil, ok, d_test.X, p0, LogisticRegression), lower0
+    )
 
-    if 0 < k < n:
-        lr = LogisticRegression(C=LOGISTIC_C, max_iter=5000)
-        lr.fit(d_train.X[ok], mil[ok])
-        p_lr = lr.predict_proba(d_test.X)[:, 1] if nt else np.zeros(0)
-    else:  # one outcome only in training: nothing to regress
-        p_lr = np.full(nt, p0)
-    out["logistic"] = _four(p_lr, lower0)
+    side = d_train.aggressor
+    has = side >= 0
+    a0 = float(side[has].mean()) if has.any() else 0.0
+    out["base_rate_aggressor"] = _rate_by(side, has, sc_train, sc_test, a0)
+    out["logistic_aggressor"] = _logistic(d_train.X, side, has, d_test.X, a0, LogisticRegression)
     return out
+
+
+def row_scales(cases: pd.DataFrame) -> np.ndarray:
+    """Each row's crisis scale: ``"dispute"`` for a MID, ``"war"`` otherwise (object array)."""
+    event = cases["event_type"].astype(str).to_numpy()
+    return np.where(event == "mid", "dispute", "war").astype(object)
+
+
+def _rate_by(y, ok, groups_train, groups_test, prior: float) -> np.ndarray:
+    """Training share of ``y == 1`` within each group, one pseudo-observation at ``prior``."""
+    out = np.full(len(groups_test), prior, dtype=float)
+    for g in set(groups_test):
+        rows = (groups_train == g) & ok
+        out[groups_test == g] = (y[rows].sum() + prior) / (rows.sum() + 1.0)
+    return out
+
+
+def _obligation_cells(cases: pd.DataFrame) -> np.ndarray:
+    """Obligation type by invocation: ``defense|invoked``, ``defense|not``, ``defense|?``."""
+    ob = cases["obligation"].astype(str).to_numpy()
+    inv = pd.to_numeric(cases["invoked"], errors="coerce").to_numpy(dtype=float)
+    word = np.where(np.isnan(inv), "?", np.where(inv == 1, "invoked", "not"))
+    return np.array(
+        [o if o == "none" else f"{o}|{w}" for o, w in zip(ob, word, strict=True)], dtype=object
+    )
+
+
+def _logistic(X, y, ok, X_test, prior: float, model) -> np.ndarray:
+    """P(y = 1) of held-out rows from a pooled, L2-penalised logistic regression."""
+    k, n = float(y[ok].sum()), int(ok.sum())
+    if not 0 < k < n:  # one outcome only in training: nothing to regress
+        return np.full(len(X_test), prior)
+    lr = model(C=LOGISTIC_C, max_iter=5000)
+    lr.fit(X[ok], y[ok])
+    return lr.predict_proba(X_test)[:, 1] if len(X_test) else np.zeros(0)

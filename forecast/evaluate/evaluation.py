@@ -15,12 +15,12 @@ from typing import Any
 import pandas as pd
 
 from ..model.defaults import EVALUATION_FIT
-from .baselines import LOGISTIC_C
+from .baselines import LOGISTIC_C, row_scales
 from .folds import TEMPORAL_SPLITS, _fold_seed, conflict_folds, temporal_folds
 from .predictions import PREDICTORS
 from .results import Evaluation
 from .runner import _run_all
-from .scores import _N_BINS, score_predictions
+from .scores import _N_BINS, score_predictions, scores_by_scale
 
 
 def evaluate(
@@ -121,9 +121,10 @@ def evaluate(
     parts = []
     for (_, test_idx), res in zip(splits, results, strict=True):
         base = cases.iloc[test_idx][
-            ["case_id", "conflict_id", "year", "military", "response"]
+            ["case_id", "conflict_id", "year", "military", "response", "sided_with_aggressor"]
         ].reset_index(drop=True)
         base.insert(1, "fold", res["fold"])
+        base.insert(4, "scale", row_scales(cases.iloc[test_idx]))
         base = base.assign(**res["columns"])
         base["_row"] = test_idx
         parts.append(base)
@@ -134,6 +135,7 @@ def evaluate(
         .reset_index(drop=True)
     )
     scores, reliability = score_predictions(predictions)
+    by_scale, reliability_by_scale = scores_by_scale(predictions)
     fold_table = pd.DataFrame([r["info"] for r in results])
     where = "dask" if scheduler is not None else ("processes" if jobs > 1 else "serial")
     settings = {
@@ -161,6 +163,8 @@ def evaluate(
         settings=settings,
         folds=fold_table,
         data_hash=data_hash(cases),
+        scale_scores=by_scale,
+        scale_reliability=reliability_by_scale,
     )
     bad = fold_table.loc[~fold_table["converged"], "fold"].tolist()
     if bad:

@@ -17,6 +17,8 @@ from ..design import Design
 
 #: Predictors scored side by side: the model, then the baselines.
 PREDICTORS: tuple[str, ...] = ("model", "base_rate", "obligation_rate", "logistic")
+#: Predictors of the aggressor side (``p_aggressor_<predictor>``; the model's is ``p_aggressor``).
+AGGRESSOR_PREDICTORS: tuple[str, ...] = ("model", "base_rate", "logistic")
 
 
 def _cols(predictor: str) -> list[str]:
@@ -35,10 +37,25 @@ def _subset(design: Design, rows: slice) -> Design:
         labels=design.labels,
         y=design.y[rows],
         military=design.military[rows],
+        aggressor=design.aggressor[rows],
+        dispute=design.dispute,
     )
 
 
 def mean_probs(fitted, design: Design, seed: int = 0, chunk_cells: int = 4_000_000) -> np.ndarray:
+    """Posterior-mean four-level probabilities of help to the target (see :func:`mean_outcomes`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_rows, 4)``.
+    """
+    return mean_outcomes(fitted, design, seed, chunk_cells)[0]
+
+
+def mean_outcomes(
+    fitted, design: Design, seed: int = 0, chunk_cells: int = 4_000_000
+) -> tuple[np.ndarray, np.ndarray]:
     """Posterior-mean four-level probabilities of every row, in row chunks to bound memory.
 
     The draws of new levels (new conflicts) are made once for the whole design, so rows of one
@@ -57,17 +74,21 @@ def mean_probs(fitted, design: Design, seed: int = 0, chunk_cells: int = 4_000_0
 
     Returns
     -------
-    numpy.ndarray
-        Shape ``(n_rows, 4)``: P(none), P(diplomatic), P(material), P(military).
+    tuple of numpy.ndarray
+        ``(n_rows, 4)``: P(none), P(diplomatic), P(material), P(military) of help to the
+        target, unconditional on the side (fighting for the aggressor counts as none); and
+        ``(n_rows,)``: P(fights for the aggressor).
     """
-    from ..model import category_probs, linear_predictor
+    from ..model.predictive import outcome_probs
 
     draws = fitted.draws_for(design, seed)
     s = draws["beta"].shape[0]
     step = max(1, chunk_cells // max(1, 4 * s))
     out = np.empty((design.n_rows, 4))
+    side = np.empty(design.n_rows)
     for start in range(0, design.n_rows, step):
         part = _subset(design, slice(start, start + step))
-        eta = linear_predictor(part, draws)
-        out[start : start + step] = category_probs(eta, draws["cutpoints"]).mean(axis=0)
-    return out
+        p_a, probs = outcome_probs(part, draws)
+        out[start : start + step] = probs.mean(axis=0)
+        side[start : start + step] = p_a.mean(axis=0)
+    return out, side

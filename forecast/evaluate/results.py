@@ -62,6 +62,11 @@ class Evaluation:
         convergence diagnostics and seconds.
     data_hash : str
         :func:`forecast.model.data_hash` of the evaluated case table.
+    scale_scores : pandas.DataFrame
+        Scores by crisis scale and side (:func:`~forecast.evaluate.scores_by_scale`); the
+        war-scale target-side rows are the headline.
+    scale_reliability : pandas.DataFrame
+        Reliability tables of ``P(military)`` by scale and predictor.
     """
 
     predictions: pd.DataFrame
@@ -70,6 +75,8 @@ class Evaluation:
     settings: dict[str, Any]
     folds: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_hash: str = ""
+    scale_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scale_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def converged(self) -> bool:
@@ -84,7 +91,9 @@ class Evaluation:
         dict
             ``format``, ``forecast_version``, ``created_at``, ``data_hash``, ``settings``,
             ``converged``, ``folds`` (list of per-fold records), ``scores`` (``{predictor:
-            {score: value}}``) and ``reliability`` (list of records). NaN becomes null.
+            {score: value}}``, pooled over every row), ``reliability`` (list of records),
+            ``scores_by_scale`` and ``reliability_by_scale`` (records with ``scale``, ``side``
+            and ``predictor``). NaN becomes null.
         """
         return _jsonable(
             {
@@ -97,6 +106,8 @@ class Evaluation:
                 "folds": self.folds.to_dict("records"),
                 "scores": self.scores.to_dict("index"),
                 "reliability": self.reliability.to_dict("records"),
+                "scores_by_scale": self.scale_scores.to_dict("records"),
+                "reliability_by_scale": self.scale_reliability.to_dict("records"),
             }
         )
 
@@ -136,6 +147,8 @@ class Evaluation:
             settings=dict(doc["settings"]),
             folds=pd.DataFrame.from_records(doc["folds"]),
             data_hash=str(doc["data_hash"]),
+            scale_scores=pd.DataFrame.from_records(doc.get("scores_by_scale", [])),
+            scale_reliability=pd.DataFrame.from_records(doc.get("reliability_by_scale", [])),
         )
 
     def write_json(self, path: str | os.PathLike) -> Path:

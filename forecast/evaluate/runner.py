@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..design import make_design
 from .baselines import baseline_predictions
-from .predictions import PREDICTORS, _cols, mean_probs
+from .predictions import AGGRESSOR_PREDICTORS, PREDICTORS, _cols, mean_outcomes
 
 
 def _fit_model(train: pd.DataFrame, **kwargs):
@@ -47,12 +47,16 @@ def _run_fold(
         warnings.simplefilter("ignore", ConvergenceWarning)
         fitted = _fit_model(train, seed=seed, progressbar=False, **fit_kwargs)
     design = make_design(test, scaling=fitted.design.scaling, covariates=fitted.design.covariates)
-    probs = {"model": mean_probs(fitted, design, seed)}
+    model_probs, model_side = mean_outcomes(fitted, design, seed)
+    probs = {"model": model_probs}
     probs.update(baseline_predictions(train, test))
     columns: dict[str, np.ndarray] = {}
     for name in PREDICTORS:
         for col, values in zip(_cols(name), probs[name].T, strict=True):
             columns[col] = values
+    columns["p_aggressor"] = model_side
+    for name in AGGRESSOR_PREDICTORS[1:]:
+        columns[f"p_aggressor_{name}"] = probs[f"{name}_aggressor"]
     diag = fitted.diagnostics
     return {
         "fold": fold,

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..cases import RESPONSES
-from .predictions import PREDICTORS, _cols
+from .predictions import AGGRESSOR_PREDICTORS, PREDICTORS, _cols
 
 #: Probabilities are clipped to ``[_EPS, 1 - _EPS]`` in :func:`log_score`.
 _EPS = 1e-12
@@ -322,4 +322,71 @@ def score_predictions(predictions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataF
     scores.insert(5, "brier_skill", 1.0 - scores["brier"] / base if base > 0 else float("nan"))
     reliability = pd.concat(tables, ignore_index=True)
     reliability = reliability[["predictor", *[c for c in reliability if c != "predictor"]]]
+    return scores, reliability
+
+
+def scores_by_scale(predictions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores at each crisis scale, for the target side and the aggressor side.
+
+    War-scale crises (COW wars and curated cases) are the headline: they are what users
+    forecast. Disputes (MIDs) are most of the rows and nearly all of them are "nobody fights",
+    so pooled scores say little about wars.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        ``Evaluation.predictions`` with ``scale``, ``sided_with_aggressor`` and the
+        ``p_aggressor`` columns.
+
+    Returns
+    -------
+    scores : pandas.DataFrame
+        Rows by ``scale`` (``war``, ``dispute``), ``side`` (``target``: P(military help to
+        the target) against ``military``; ``aggressor``: P(fights for the aggressor) against
+        ``sided_with_aggressor``) and ``predictor``; columns as :func:`score_predictions`
+        (``brier_skill`` against the same side's base rate; ``rps`` on the target side only)
+        plus ``n_events``.
+    reliability : pandas.DataFrame
+        Reliability tables of the target side's ``P(military)`` per scale and predictor.
+    """
+    parts, tables = [], []
+    for scale in ("war", "dispute"):
+        sub = predictions[predictions["scale"] == scale]
+        if sub.empty:
+            continue
+        target, rel = score_predictions(sub)
+        target["n_events"] = int(pd.to_numeric(sub["military"]).sum())
+        parts.append(target.reset_index().assign(scale=scale, side="target"))
+        tables.append(rel.assign(scale=scale))
+        y = pd.to_numeric(sub["sided_with_aggressor"]).to_numpy(dtype=int)
+        rows = []
+        for name in AGGRESSOR_PREDICTORS:
+            col = "p_aggressor" if name == "model" else f"p_aggressor_{name}"
+            if col not in sub.columns:
+                continue
+            p = sub[col].to_numpy(dtype=float)
+            rows.append(
+                {
+                    "predictor": name,
+                    "brier": brier_score(p, y),
+                    "log_score": log_score(p, y),
+                    "auc": roc_auc(p, y),
+                    "ece": expected_calibration_error(p, y),
+                    "n": len(y),
+                    "n_events": int(y.sum()),
+                }
+            )
+        agg = pd.DataFrame(rows)
+        if len(agg):
+            base = agg.loc[agg["predictor"] == "base_rate", "brier"]
+            b0 = float(base.iloc[0]) if len(base) else float("nan")
+            agg["brier_skill"] = 1.0 - agg["brier"] / b0 if b0 > 0 else float("nan")
+            parts.append(agg.assign(scale=scale, side="aggressor"))
+    if not parts:
+        return pd.DataFrame(), pd.DataFrame()
+    scores = pd.concat(parts, ignore_index=True)
+    lead = ["scale", "side", "predictor"]
+    scores = scores[[*lead, *[c for c in scores.columns if c not in lead]]]
+    reliability = pd.concat(tables, ignore_index=True)
+    reliability = reliability[["scale", *[c for c in reliability if c != "scale"]]]
     return scores, reliability

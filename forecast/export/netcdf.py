@@ -85,9 +85,14 @@ def _scenario_dataset(prediction: Prediction):
             np.asarray(prediction.levels, dtype=np.int8),
             level_attrs,
         ),
+        "simulated_sided_with_aggressor_draws": (
+            ("draw", "responder"),
+            np.asarray(prediction.aggressor_side, dtype=np.int8),
+            {"description": "1 where the responder fights for the aggressor in that draw"},
+        ),
     }
     for col in frame.columns:
-        if col.startswith("p_") or col == "simulated_military":
+        if col.startswith(("p_", "simulated_")):
             text = _MEANINGS["scenario_summary"][col]
             data[col] = ("responder", frame[col].to_numpy(np.float64), {"description": text})
     sizes = np.asarray(prediction.coalition_size, dtype=np.float64)

@@ -158,6 +158,11 @@ def _scenario_draw_columns(prediction: Prediction) -> dict[str, Any]:
     cols["level"] = pa.DictionaryArray.from_arrays(
         pa.array(levels, pa.int8()), pa.array(list(RESPONSES), pa.string()), ordered=True
     )
+    p_a = prediction.p_aggressor
+    if p_a is not None:
+        cols["p_sided_with_aggressor"] = pa.array(np.asarray(p_a)[draw, resp], pa.float64())
+        sided = np.asarray(prediction.aggressor_side)[draw, resp]
+        cols["sided_with_aggressor"] = pa.array(sided, pa.bool_())
     return cols
 
 
@@ -169,7 +174,7 @@ def _scenario_summary_columns(prediction: Prediction) -> dict[str, Any]:
     for c in frame.columns:
         if c == "ccode":
             cols[c] = pa.array(frame[c].to_numpy(np.int64), pa.int32())
-        elif c in ("scenario", "obligation"):
+        elif c in ("scenario", "obligation", "pool"):
             cols[c] = _dictionary(frame[c].astype(str).to_numpy(object))
         elif c == "responder":
             cols[c] = pa.array(frame[c].astype(str).tolist(), pa.string())
@@ -187,7 +192,8 @@ def write_parquet(
     ``state_effects.parquet`` (``ccode, state, chain, draw, value``),
     ``alliance_effects.parquet`` (``alliance, chain, draw, value``) and, with a prediction,
     ``scenario_draws.parquet`` (``scenario, responder, ccode, draw, p_none, p_diplomatic,
-    p_material, p_military, level``) and ``scenario_summary.parquet`` (the responders frame,
+    p_material, p_military, level, p_sided_with_aggressor, sided_with_aggressor``) and
+    ``scenario_summary.parquet`` (the responders frame,
     :meth:`forecast.coalition.Prediction.responders_frame`, with ``scenario`` first). Codes,
     chains and draws are int32, values float64, labels dictionary-encoded strings; ``level``
     is an ordered dictionary ``none < diplomatic < material < military``. Each file's schema

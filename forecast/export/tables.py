@@ -55,6 +55,9 @@ _MEANINGS: dict[str, dict[str, str]] = {
         **{f"p_{r}": f"probability that the responder's help is exactly {r}" for r in RESPONSES},
         "level": "simulated level of help in this draw (ordered: none < diplomatic < "
         "material < military)",
+        "p_sided_with_aggressor": "probability that the responder fights for the aggressor",
+        "sided_with_aggressor": "whether the responder fights for the aggressor in this draw "
+        "(its level of help to the target is then none)",
     },
     "scenario_summary": {
         "scenario": "scenario name",
@@ -75,6 +78,18 @@ _MEANINGS: dict[str, dict[str, str]] = {
             )
         },
         "simulated_military": "share of simulated draws in which the responder fights",
+        **{
+            f"p_sided_with_aggressor{suffix}": f"{what} of P(fights for the aggressor)"
+            for suffix, what in (
+                ("", "posterior mean"),
+                ("_lower", "lower bound of the equal-tailed interval"),
+                ("_upper", "upper bound of the equal-tailed interval"),
+            )
+        },
+        "simulated_sided_with_aggressor": "share of simulated draws in which the responder "
+        "fights for the aggressor",
+        "pool": "target: listed among the scenario's responders; aggressor: listed only "
+        "among its aggressor_helpers",
     },
 }
 _DESCRIPTIONS = {

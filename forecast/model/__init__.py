@@ -42,11 +42,21 @@ from .diagnostics import Diagnostics, diagnose
 from .fitting import Fit, data_hash, fit, posterior_draws
 from .persist import FORMAT as FORMAT
 from .persist import load
-from .predictive import CUTPOINTS, category_probs, linear_predictor, pointwise_log_likelihood
+from .predictive import (
+    CUTPOINTS,
+    aggressor_logit,
+    category_probs,
+    linear_predictor,
+    outcome_probs,
+    pointwise_log_likelihood,
+)
 from .priors import DEFAULT_PRIORS, draw_prior, merge_priors
 from .priors import _scale_draws as _scale_draws
+from .simulate import SIM_ALPHA_AGGRESSOR as SIM_ALPHA_AGGRESSOR
 from .simulate import SIM_BETA as SIM_BETA
+from .simulate import SIM_BETA_AGGRESSOR as SIM_BETA_AGGRESSOR
 from .simulate import SIM_CUTPOINTS as SIM_CUTPOINTS
+from .simulate import SIM_LOADING_AGGRESSOR as SIM_LOADING_AGGRESSOR
 from .simulate import SIM_SIGMA as SIM_SIGMA
 from .simulate import prior_predictive, simulate_cases
 
@@ -56,6 +66,7 @@ __all__ = [
     "ConvergenceWarning",
     "Diagnostics",
     "Fit",
+    "aggressor_logit",
     "build_model",
     "category_probs",
     "data_hash",
@@ -66,6 +77,7 @@ __all__ = [
     "linear_predictor",
     "load",
     "merge_priors",
+    "outcome_probs",
     "pointwise_log_likelihood",
     "posterior_draws",
     "prior_predictive",

@@ -1,4 +1,4 @@
-"""The PyMC graph of the hierarchical ordered-response model."""
+"""The PyMC graph: a side decision and, on the target's side, an ordered level of help."""
 
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ def build_model(
     Parameters
     ----------
     design : Design
-        Training design; rows need a coded ``response`` (``y >= 0``) or ``military``.
+        Training design; rows need ``aggressor`` (the side) and a coded ``response``
+        (``y >= 0``) or ``military``.
     priors : dict, optional
         User priors laid over :data:`DEFAULT_PRIORS` (see :func:`merge_priors`).
     parametrization : {"auto", "noncentered", "centered"}, default "auto"
@@ -81,9 +82,17 @@ def build_model(
     Returns
     -------
     pymc.Model
-        Free variables ``beta``, ``cutpoints``, ``sigma_<group>`` and the group effects
-        ``<group>_effect`` (dims ``<group>``; raw ``<group>_z`` when non-centred);
-        observed ``response`` (ordered logistic) and ``military`` (top category only).
+        Two parts sharing the conflict effect. The side: ``P(fights for the aggressor) =
+        logistic(alpha_aggressor + X beta_aggressor + loading_aggressor * conflict)``,
+        observed as ``aggressor`` on every row with an outcome. The level of help to the
+        target, on the rows that did not side with the aggressor: ordered logistic with
+        ``eta = X beta + effects`` and ``cutpoints``, observed as ``response`` (coded levels)
+        or ``military`` (rows coded only for fighting: the top category). Free variables
+        ``beta``, ``beta_aggressor``, ``cutpoints_centred``, ``alpha_aggressor_centred``,
+        ``loading_aggressor``, ``sigma_<group>``, ``sigma_conflict_dispute`` and the group
+        effects ``<group>_effect`` (dims ``<group>``; raw ``<group>_z`` when non-centred; the
+        conflict effect always non-centred, with scale ``sigma_conflict`` in war-scale crises
+        and ``sigma_conflict_dispute`` in disputes).
 
     Raises
     ------
@@ -95,18 +104,21 @@ def build_model(
 
     centred = group_parametrization(design, parametrization)
     priors = merge_priors(priors)
-    full, mil_only = design.has_response, design.military_only
-    if not (full.any() or mil_only.any()):
+    observed = design.observed
+    full, mil_only = design.target_response, design.target_military
+    if not observed.any():
         raise ValueError("no row has a coded response or military outcome")
     coords = {"covariate": list(design.covariates), "cutpoint": list(CUTPOINTS)}
     coords.update({g: list(design.labels[g]) for g in GROUPS})
     mu, sd = _beta_prior(priors, design.covariates)
-    cp = priors["cutpoints"]
+    amu, asd = _beta_prior(priors, design.covariates, "beta_aggressor")
+    cp, ap, lp = priors["cutpoints"], priors["alpha_aggressor"], priors["loading_aggressor"]
     with pm.Model(coords=coords) as model:
         beta = pm.Normal("beta", mu=mu, sigma=sd, dims="covariate")
-        # Covariates enter centred at their training means, so the sampled cutpoints (the
-        # cutpoints of an average row) are nearly uncorrelated with the coefficients; the
-        # cutpoints of the uncentred model are kept as a deterministic.
+        beta_a = pm.Normal("beta_aggressor", mu=amu, sigma=asd, dims="covariate")
+        # Covariates enter centred at their training means, so the sampled cutpoints and
+        # aggressor-side intercept (those of an average row) are nearly uncorrelated with the
+        # coefficients; the uncentred ones are kept as deterministics.
         xbar = design.X.mean(axis=0) if len(design.X) else np.zeros(design.X.shape[1])
         cut = pm.Normal(
             "cutpoints_centred",
@@ -117,21 +129,34 @@ def build_model(
             initval=np.array([-1.0, 0.0, 1.0]),
         )
         pm.Deterministic("cutpoints", cut + pt.dot(xbar, beta), dims="cutpoint")
-        eta = pt.dot(design.X - xbar, beta)
+        alpha_c = pm.Normal("alpha_aggressor_centred", mu=ap["mu"], sigma=ap["sigma"])
+        pm.Deterministic("alpha_aggressor", alpha_c - pt.dot(xbar, beta_a))
+        loading = pm.Normal("loading_aggressor", mu=lp["mu"], sigma=lp["sigma"])
+        Xc = design.X - xbar
+        eta = pt.dot(Xc, beta)
+        eta_a = alpha_c + pt.dot(Xc, beta_a)
         # Rows of one conflict share their conflict, era, alliance and alliance-conflict
         # levels: those four effects are summed once per distinct combination ("cell") and
         # gathered to the rows once: a fifth less time per gradient on the real table
-        # (tests/benchmarks/bench_gradient.py).
+        # (tests/benchmarks/bench_gradient.py). The aggressor side shares the conflict
+        # effect, scaled by its loading.
         cell_groups = [g for g in GROUPS if g != "supporter"]
         cells, cell_of_row = np.unique(
             np.column_stack([design.index[g] for g in cell_groups]), axis=0, return_inverse=True
         )
         cell_eta = pt.zeros(len(cells))
+        cell_eta_a = pt.zeros(len(cells))
         for g in GROUPS:
             sigma = _scale_rv(pm, f"sigma_{g}", priors[f"sigma_{g}"])
+            if g == "conflict":
+                sigma_d = _scale_rv(pm, "sigma_conflict_dispute", priors["sigma_conflict_dispute"])
             if len(design.labels[g]) < 2:  # one level: its zero-sum effect is 0
                 continue
-            if centred[g]:
+            if g == "conflict":  # always non-centred: its scale differs by crisis scale
+                raw = pm.ZeroSumNormal("conflict_z", sigma=1.0, dims=g)
+                scale = pt.switch(design.dispute.astype(bool), sigma_d, sigma)
+                eff = pm.Deterministic("conflict_effect", scale * raw, dims=g)
+            elif centred[g]:
                 eff = pm.ZeroSumNormal(f"{g}_effect", sigma=sigma, dims=g)
             else:
                 raw = pm.ZeroSumNormal(f"{g}_z", sigma=1.0, dims=g)
@@ -143,7 +168,13 @@ def build_model(
                 eta = eta + eff[idx]
             else:
                 cell_eta = cell_eta + eff[idx]
+                if g == "conflict":
+                    cell_eta_a = cell_eta_a + loading * eff[idx]
         eta = eta + cell_eta[cell_of_row.ravel()]
+        eta_a = eta_a + cell_eta_a[cell_of_row.ravel()]
+        # two parts: the side (fight for the aggressor or not) on every row with an outcome,
+        # then the level of help to the target on the rows that did not side with the aggressor
+        pm.Bernoulli("aggressor", logit_p=eta_a[observed], observed=design.aggressor[observed])
         if full.any():
             pm.OrderedLogistic(
                 "response", eta=eta[full], cutpoints=cut, observed=design.y[full], compute_p=False

@@ -133,13 +133,13 @@ def fit(
         "compute_convergence_checks": False,
         "quiet": True,
     }
-    # Stored: coefficients, cutpoints, scales and group effects. The raw non-centred effects
-    # (``<group>_z``) and the centred cutpoints are functions of these and would double the
-    # size of a saved fit.
+    # Stored: coefficients, cutpoints, intercept, loading, scales and group effects. The raw
+    # non-centred effects (``<group>_z``) and the centred cutpoints and intercept are
+    # functions of these and would double the size of a saved fit.
     kwargs["var_names"] = [
         v.name
         for v in (*model.free_RVs, *model.deterministics)
-        if not v.name.endswith("_z") and v.name != "cutpoints_centred"
+        if not v.name.endswith(("_z", "_centred"))
     ]
     kwargs["nuts"] = {"target_accept": target_accept}
     if name == "nutpie":

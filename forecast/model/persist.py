@@ -19,7 +19,7 @@ from ..errors import ForecastError, ModelMismatchError, NotFittedError
 from .diagnostics import Diagnostics
 from .result import Fit
 
-FORMAT = "forecast-fit/1"
+FORMAT = "forecast-fit/2"  # 2: the side decision and crisis scales (issue 15)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,6 +64,14 @@ def load(path: str | os.PathLike) -> Fit:
         reason = " ".join(str(e).split())[:160] or type(e).__name__
         raise ForecastError(f"{p}: not a readable NetCDF model file ({reason})") from None
     a = dict(tree.attrs)
+    if (
+        str(a.get("forecast_format", "")).startswith("forecast-fit")
+        and a["forecast_format"] != FORMAT
+    ):
+        raise ModelMismatchError(
+            f"{p}: a fit in format {a['forecast_format']!r}, this package reads {FORMAT!r} "
+            "(the model changed); refit with `forecast fit`"
+        )
     if a.get("forecast_format") != FORMAT:
         raise ModelMismatchError(
             f"{p}: not a forecast fit (no forecast_format={FORMAT!r} attribute); "
@@ -95,6 +103,8 @@ def load(path: str | os.PathLike) -> Fit:
             labels={g: labels[g] for g in GROUPS},
             y=np.asarray(d["y"].values, dtype=np.int64),
             military=np.asarray(d["military"].values, dtype=np.int64),
+            aggressor=np.asarray(d["aggressor"].values, dtype=np.int64),
+            dispute=np.asarray(d["dispute"].values, dtype=np.int64),
             case_id=tuple(str(x) for x in d["row"].values) if "row" in d.coords else (),
         )
         try:
@@ -246,6 +256,8 @@ def _design_dataset(design: Design):
         "X": (("row", "covariate"), design.X),
         "y": ("row", design.y),
         "military": ("row", design.military),
+        "aggressor": ("row", design.aggressor),
+        "dispute": ("conflict", design.dispute),
     }
     for g in GROUPS:
         data[f"index_{g}"] = ("row", design.index[g])

@@ -63,13 +63,67 @@ def linear_predictor(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray
     return eta
 
 
+def aggressor_logit(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
+    """The aggressor side's linear predictor per draw and row, ``(S, n_rows)`` (numpy only).
+
+    ``alpha_aggressor + X beta_aggressor + loading_aggressor * conflict effect``; its
+    logistic is P(fights for the aggressor).
+
+    Parameters
+    ----------
+    design : Design
+        Rows to predict, on the training scale.
+    draws : dict of str to numpy.ndarray
+        ``alpha_aggressor`` ``(S,)``, ``beta_aggressor`` ``(S, n_covariates)``,
+        ``loading_aggressor`` ``(S,)`` and ``conflict`` ``(S, n_conflicts)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(S, n_rows)``.
+    """
+    beta = np.asarray(draws["beta_aggressor"], dtype=float)
+    eta = np.asarray(draws["alpha_aggressor"], dtype=float)[:, None] + beta @ design.X.T
+    if "conflict" in draws:
+        eff = np.asarray(draws["conflict"], dtype=float)
+        ext = np.concatenate([eff, np.zeros((eff.shape[0], 1))], axis=1)
+        loading = np.asarray(draws["loading_aggressor"], dtype=float)[:, None]
+        eta = eta + loading * ext[:, design.index["conflict"]]
+    return eta
+
+
+def outcome_probs(design: Design, draws: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """P(fights for the aggressor) and the target-side level probabilities, per draw and row.
+
+    Parameters
+    ----------
+    design : Design
+        Rows to predict, on the training scale.
+    draws : dict of str to numpy.ndarray
+        Posterior draws aligned to the design (:meth:`Fit.draws_for`).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``p_aggressor`` ``(S, n)`` and ``probs`` ``(S, n, 4)``: the unconditional
+        probabilities of each level of help to the target, ``(1 - p_aggressor)`` times the
+        ordered model's, with ``p_aggressor`` added to ``none`` (fighting for the aggressor is
+        no help to the target).
+    """
+    p_a = _logistic(aggressor_logit(design, draws))
+    cond = category_probs(linear_predictor(design, draws), draws["cutpoints"])
+    probs = cond * (1.0 - p_a)[..., None]
+    probs[..., 0] += p_a
+    return p_a, probs
+
+
 def pointwise_log_likelihood(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
     """Return the log-likelihood of each row under each draw, shape ``(S, n_rows)``.
 
-    A row with a coded response contributes ``log P(response)`` (ordered logit); a row with
-    only ``military`` coded contributes ``log P(military)`` or ``log(1 - P(military))``, the
-    top category of the same model; a row has one of the two, so the value is its whole
-    observed likelihood (the "both observed parts summed" of ``az.loo``'s pointwise input).
+    Each row's whole observed likelihood, both parts summed (``az.loo``'s pointwise input):
+    ``log P(side)`` (fought for the aggressor or not) plus, on a row that did not side with
+    the aggressor, ``log P(response)`` (ordered logit) where the level is coded or
+    ``log P(military)`` / ``log(1 - P(military))`` (the top category) where only fighting is.
 
     Parameters
     ----------
@@ -86,15 +140,20 @@ def pointwise_log_likelihood(design: Design, draws: dict[str, np.ndarray]) -> np
     probs = category_probs(linear_predictor(design, draws), draws["cutpoints"])
     out = np.zeros(probs.shape[:2])
     tiny = np.finfo(float).tiny
-    full = design.y >= 0
+    obs = design.observed
+    if obs.any():
+        p_a = _logistic(aggressor_logit(design, draws))[:, obs]
+        side = design.aggressor[obs][None, :] == 1
+        out[:, obs] = np.log(np.maximum(np.where(side, p_a, 1.0 - p_a), tiny))
+    full = design.target_response
     if full.any():
         picked = np.take_along_axis(probs[:, full, :], design.y[full][None, :, None], axis=2)
-        out[:, full] = np.log(np.maximum(picked[..., 0], tiny))
-    mil = (design.y < 0) & (design.military >= 0)
+        out[:, full] += np.log(np.maximum(picked[..., 0], tiny))
+    mil = design.target_military
     if mil.any():
         p_mil = probs[:, mil, 3]
         hit = design.military[mil][None, :] == 1
-        out[:, mil] = np.log(np.maximum(np.where(hit, p_mil, 1.0 - p_mil), tiny))
+        out[:, mil] += np.log(np.maximum(np.where(hit, p_mil, 1.0 - p_mil), tiny))
     return out
 
 

@@ -19,12 +19,19 @@ from ..design import COVARIATES, GROUPS, Design
 #: boundary-avoiding Gamma(2, 4) (mean 0.5, 95% within 0.06..1.4; Chung et al. 2013, "A
 #: nondegenerate penalized likelihood estimator for variance parameters in multilevel models")
 #: keeps it away from zero. Add ``beta_<covariate>`` (a Normal) to give one coefficient its own
-#: prior.
+#: prior. The aggressor side (fighting for the aggressor) has its own intercept (at the
+#: covariate means; the base rate is about 0.4%, logit -5.5), coefficients, and a loading on
+#: the shared conflict effect. ``sigma_conflict`` is the conflict effect's scale in war-scale
+#: crises, ``sigma_conflict_dispute`` in disputes (MIDs).
 DEFAULT_PRIORS: dict[str, dict[str, Any]] = {
     "beta": {"dist": "Normal", "mu": 0.0, "sigma": 1.0},
     "cutpoints": {"dist": "Normal", "mu": 0.0, "sigma": 2.5},
+    "alpha_aggressor": {"dist": "Normal", "mu": -5.0, "sigma": 2.0},
+    "beta_aggressor": {"dist": "Normal", "mu": 0.0, "sigma": 1.0},
+    "loading_aggressor": {"dist": "Normal", "mu": 0.0, "sigma": 1.0},
     "sigma_supporter": {"dist": "HalfNormal", "sigma": 1.0},
     "sigma_conflict": {"dist": "HalfNormal", "sigma": 1.0},
+    "sigma_conflict_dispute": {"dist": "HalfNormal", "sigma": 1.0},
     "sigma_alliance": {"dist": "HalfNormal", "sigma": 0.5},
     "sigma_era": {"dist": "Gamma", "alpha": 2.0, "beta": 4.0},
     "sigma_alliance_conflict": {"dist": "HalfNormal", "sigma": 0.5},
@@ -93,10 +100,19 @@ def merge_priors(priors: dict[str, dict[str, Any]] | None = None) -> dict[str, d
 
 
 def _beta_prior(
-    priors: dict[str, dict[str, Any]], covariates: tuple[str, ...] = COVARIATES
+    priors: dict[str, dict[str, Any]],
+    covariates: tuple[str, ...] = COVARIATES,
+    name: str = "beta",
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-covariate prior means and sds of the coefficients (in ``covariates`` order)."""
-    specs = [priors.get(f"beta_{c}", priors["beta"]) for c in covariates]
+    """Per-covariate prior means and sds of the coefficients (in ``covariates`` order).
+
+    ``name`` is ``"beta"`` (the target side: ``beta_<covariate>`` overrides apply) or
+    ``"beta_aggressor"`` (one spec for every covariate).
+    """
+    if name != "beta":
+        specs = [priors[name]] * len(covariates)
+    else:
+        specs = [priors.get(f"beta_{c}", priors["beta"]) for c in covariates]
     return (
         np.array([float(s["mu"]) for s in specs]),
         np.array([float(s["sigma"]) for s in specs]),
@@ -152,14 +168,50 @@ def draw_prior(
     xbar = design.X.mean(axis=0) if len(design.X) else np.zeros(design.X.shape[1])
     out["cutpoints_centred"] = np.sort(rng.normal(cp["mu"], cp["sigma"], size=(draws, 3)), axis=1)
     out["cutpoints"] = out["cutpoints_centred"] + (out["beta"] @ xbar)[:, None]
+    amu, asd = _beta_prior(merged, design.covariates, "beta_aggressor")
+    out["beta_aggressor"] = rng.normal(amu, asd, size=(draws, len(amu)))
+    a = merged["alpha_aggressor"]
+    out["alpha_aggressor_centred"] = rng.normal(a["mu"], a["sigma"], draws)
+    out["alpha_aggressor"] = out["alpha_aggressor_centred"] - out["beta_aggressor"] @ xbar
+    lo = merged["loading_aggressor"]
+    out["loading_aggressor"] = rng.normal(lo["mu"], lo["sigma"], draws)
     for g in GROUPS:
         sigma = _scale_draws(merged[f"sigma_{g}"], draws, rng)
         raw = rng.normal(size=(draws, len(design.labels[g])))
         if raw.shape[1]:
             raw -= raw.mean(axis=1, keepdims=True)  # zero-sum, as ZeroSumNormal
         out[f"sigma_{g}"] = sigma
-        out[g] = raw * sigma[:, None]
+        if g == "conflict":  # each conflict's scale: war-scale or dispute
+            out["sigma_conflict_dispute"] = _scale_draws(
+                merged["sigma_conflict_dispute"], draws, rng
+            )
+            out["conflict_z"] = raw
+            out[g] = raw * conflict_scales(design, out)
+        else:
+            out[g] = raw * sigma[:, None]
     return out
+
+
+def conflict_scales(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
+    """Each conflict's effect scale per draw, ``(S, n_conflicts)``: war-scale or dispute.
+
+    Parameters
+    ----------
+    design : Design
+        Its ``dispute`` flags (per conflict label).
+    draws : dict of str to numpy.ndarray
+        ``sigma_conflict`` and ``sigma_conflict_dispute``, shape ``(S,)``; a draw without
+        the latter (a fit before crisis scales) uses ``sigma_conflict`` throughout.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``sigma_conflict_dispute`` where the conflict is a dispute, else ``sigma_conflict``.
+    """
+    war = np.asarray(draws["sigma_conflict"], dtype=float)[:, None]
+    dispute = np.asarray(draws.get("sigma_conflict_dispute", draws["sigma_conflict"]), float)
+    flag = np.asarray(design.dispute, dtype=bool)[None, :]
+    return np.where(flag, dispute[:, None], war)
 
 
 def _scale_draws(spec: dict[str, Any], size: int, rng: np.random.Generator) -> np.ndarray:

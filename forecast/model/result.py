@@ -14,7 +14,8 @@ import pandas as pd
 from ..cases import to_csv_text
 from ..design import GROUPS, Design
 from .diagnostics import Diagnostics
-from .predictive import CUTPOINTS, category_probs, linear_predictor
+from .predictive import CUTPOINTS, outcome_probs
+from .priors import conflict_scales
 
 
 def data_hash(cases: pd.DataFrame) -> str:
@@ -148,13 +149,16 @@ class Fit:
         for g in GROUPS:
             known = {lab: i for i, lab in enumerate(self.design.labels[g])}
             fitted = base.get(g, np.zeros((n, len(self.design.labels[g]))))
-            sigma = base[f"sigma_{g}"]
+            if g == "conflict":  # a new conflict's scale: war-scale or dispute
+                scales = conflict_scales(design, base)
+            else:
+                scales = np.repeat(base[f"sigma_{g}"][:, None], len(design.labels[g]), axis=1)
             cols = []
-            for lab in design.labels[g]:
+            for j, lab in enumerate(design.labels[g]):
                 if lab in known:
                     cols.append(fitted[:, known[lab]])
                 else:
-                    cols.append(rng.normal(0.0, 1.0, n) * sigma)
+                    cols.append(rng.normal(0.0, 1.0, n) * scales[:, j])
             out[g] = np.column_stack(cols) if cols else np.zeros((n, 0))
         return out
 
@@ -175,8 +179,7 @@ class Fit:
         numpy.ndarray
             Shape ``(S, n_rows, 4)``.
         """
-        d = self.draws_for(design, seed)
-        return category_probs(linear_predictor(design, d), d["cutpoints"])
+        return outcome_probs(design, self.draws_for(design, seed))[1]
 
     def summary(self, prob: float = 0.9) -> pd.DataFrame:
         """Coefficients, cutpoints and group scales with central intervals and odds ratios.
@@ -189,7 +192,8 @@ class Fit:
         Returns
         -------
         pandas.DataFrame
-            Indexed by ``term``; columns ``kind`` (covariate, cutpoint, scale), ``mean``,
+            Indexed by ``term``; columns ``kind`` (covariate, cutpoint, aggressor covariate,
+            aggressor for its intercept and conflict loading, scale), ``mean``,
             ``sd``, ``lower``, ``upper``, ``odds_ratio`` (exp of the posterior median),
             ``or_lower``, ``or_upper`` (covariates only), ``r_hat``, ``ess_bulk``.
         """
@@ -200,6 +204,9 @@ class Fit:
         rows = []
         items = [("beta", "covariate", list(self.design.covariates))]
         items.append(("cutpoints", "cutpoint", list(CUTPOINTS)))
+        if "beta_aggressor" in post:
+            agg_terms = [f"aggressor:{c}" for c in self.design.covariates]
+            items.append(("beta_aggressor", "aggressor covariate", agg_terms))
         for name, kind, labels in items:
             arr = np.asarray(post[name].transpose("chain", "draw", ...).values)
             rhat = np.asarray(az.rhat(post[[name]])[name]).ravel()
@@ -207,18 +214,27 @@ class Fit:
             flat = arr.reshape(-1, arr.shape[-1])
             for i, lab in enumerate(labels):
                 rows.append(self._row(lab, kind, flat[:, i], lo_q, hi_q, rhat[i], ess[i]))
-        for g in GROUPS:
-            name = f"sigma_{g}"
+        scalars = [
+            (name, "aggressor" if name.endswith("_aggressor") else "scale")
+            for name in ("alpha_aggressor", "loading_aggressor")
+            if name in post
+        ]
+        scalars += [(f"sigma_{g}", "scale") for g in GROUPS]
+        if "sigma_conflict_dispute" in post:
+            scalars.insert(
+                scalars.index(("sigma_conflict", "scale")) + 1, ("sigma_conflict_dispute", "scale")
+            )
+        for name, kind in scalars:
             v = np.asarray(post[name].values).ravel()
             rhat = float(np.asarray(az.rhat(post[[name]])[name]))
             ess = float(np.asarray(az.ess(post[[name]], method="bulk")[name]))
-            rows.append(self._row(name, "scale", v, lo_q, hi_q, rhat, ess))
+            rows.append(self._row(name, kind, v, lo_q, hi_q, rhat, ess))
         return pd.DataFrame(rows).set_index("term")
 
     @staticmethod
     def _row(term, kind, v, lo_q, hi_q, rhat, ess) -> dict[str, Any]:
         lower, med, upper = np.quantile(v, [lo_q, 0.5, hi_q])
-        is_cov = kind == "covariate"
+        is_cov = kind in ("covariate", "aggressor covariate")
         return {
             "term": term,
             "kind": kind,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..cases import OBLIGATIONS, RESPONSES
 from ..design import GROUPS, Design, make_design
-from .predictive import category_probs, linear_predictor
+from .predictive import category_probs, linear_predictor, outcome_probs
 from .priors import draw_prior
 
 # ---------------------------------------------------------------------------------------------
@@ -45,10 +45,12 @@ def prior_predictive(
         draws of the average P(military) across rows; ``category_shares``: mean prior share
         of each response level; ``row_p_military``: quantiles of P(military) over all rows and
         draws; ``share_extreme``: share of row-draws with P(military) < 0.01 or > 0.99;
-        ``draws`` and ``rows``.
+        ``p_aggressor``: mean and quantiles over draws of the average P(fights for the
+        aggressor); ``draws`` and ``rows``. P(military) is help to the target,
+        unconditional on the side.
     """
     d = draw_prior(design, priors, draws, seed)
-    probs = category_probs(linear_predictor(design, d), d["cutpoints"])
+    p_agg, probs = outcome_probs(design, d)
     pm_row = probs[..., 3]
     avg = pm_row.mean(axis=1)
     qs = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -66,6 +68,7 @@ def prior_predictive(
         "row_p_military": quant(pm_row.ravel()),
         "category_shares": {r: float(s) for r, s in zip(RESPONSES, shares, strict=True)},
         "share_extreme": float(((pm_row < 0.01) | (pm_row > 0.99)).mean()),
+        "p_aggressor": {"mean": float(p_agg.mean()), **quant(p_agg.mean(axis=1))},
     }
 
 
@@ -93,10 +96,38 @@ SIM_BETA: dict[str, float] = {
     "log1p_alliance_age": 0.2,
     "event_mid": -0.5,
     "event_curated": 0.5,
+    "invoked_defense": 1.0,
+    "invoked_offense": 0.5,
+    "invoked_other": 0.2,
+    "invoked_unknown": 0.0,
+    "aggressor_obligation_defense": -0.8,
+    "aggressor_obligation_offense": -0.5,
+    "aggressor_obligation_other": -0.2,
+    "aggressor_invoked": -0.3,
+    "rival_aggressor": 0.8,
+    "rival_target": -0.6,
+    "log_distance": -0.4,
+    "shared_igos": 0.2,
+    "target_entered": -0.3,
 }
+#: True aggressor-side coefficients (log-odds of fighting for the aggressor); others are 0.
+SIM_BETA_AGGRESSOR: dict[str, float] = {
+    "supporter_major": 0.8,
+    "contiguous": 0.6,
+    "aggressor_obligation_defense": 2.0,
+    "aggressor_obligation_offense": 1.5,
+    "aggressor_invoked": 1.0,
+    "rival_target": 1.0,
+    "rival_aggressor": -0.5,
+    "event_mid": -1.0,
+}
+#: True aggressor-side intercept (uncentred) and loading on the conflict effect.
+SIM_ALPHA_AGGRESSOR = -4.0
+SIM_LOADING_AGGRESSOR = 0.5
 SIM_SIGMA: dict[str, float] = {
     "supporter": 0.7,
-    "conflict": 0.7,
+    "conflict": 0.9,
+    "conflict_dispute": 0.5,
     "alliance": 0.4,
     "era": 0.3,
     "alliance_conflict": 0.4,
@@ -114,6 +145,9 @@ def simulate_cases(
     beta: dict[str, float] | None = None,
     sigma: dict[str, float] | None = None,
     cutpoints: tuple[float, float, float] = SIM_CUTPOINTS,
+    beta_aggressor: dict[str, float] | None = None,
+    alpha_aggressor: float = SIM_ALPHA_AGGRESSOR,
+    loading_aggressor: float = SIM_LOADING_AGGRESSOR,
     seed: int | None = 0,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Simulate a valid typed case table from the model, with known parameters.
@@ -121,9 +155,10 @@ def simulate_cases(
     Conflicts get an event type, a year, a target and an aggressor; each conflict's rows are
     distinct supporters; about a third of rows carry one of the conflict's one to three
     alliances (so alliance-within-conflict effects are shared). Outcomes follow the model:
-    the full ``response`` is kept for a ``share_coded`` fraction of conflicts, only
-    ``military`` for the rest. Effects are drawn from ``Normal(0, sigma)`` and centred, as
-    the zero-sum model assumes.
+    first the side (``sided_with_aggressor`` from the aggressor-side logit), then, for rows
+    not on the aggressor's side, the level of help to the target; the full ``response`` is
+    kept for a ``share_coded`` fraction of conflicts, only ``military`` for the rest. Effects
+    are drawn from ``Normal(0, sigma)`` and centred, as the zero-sum model assumes.
 
     Parameters
     ----------
@@ -136,9 +171,15 @@ def simulate_cases(
     beta : dict, optional
         True coefficients by covariate name (default :data:`SIM_BETA`).
     sigma : dict, optional
-        True group scales by group (default :data:`SIM_SIGMA`).
+        True group scales by group (default :data:`SIM_SIGMA`; ``conflict`` is the
+        war-scale conflicts' scale, ``conflict_dispute`` the MIDs').
     cutpoints : tuple of float, default (0.8, 1.6, 2.6)
         True ordered cutpoints.
+    beta_aggressor : dict, optional
+        True aggressor-side coefficients by covariate (default :data:`SIM_BETA_AGGRESSOR`,
+        0 for the rest).
+    alpha_aggressor, loading_aggressor : float, default -4.0, 0.5
+        True aggressor-side intercept and loading on the conflict effect.
     seed : int, optional, default 0
         Seed; the same seed gives the same table.
 
@@ -154,6 +195,7 @@ def simulate_cases(
 
     rng = np.random.default_rng(seed)
     beta = {**SIM_BETA, **(beta or {})}
+    beta_a = {c: 0.0 for c in SIM_BETA} | SIM_BETA_AGGRESSOR | (beta_aggressor or {})
     sigma = {**SIM_SIGMA, **(sigma or {})}
     codes = np.array(sorted(states.known_codes()))
     n_supporters = min(n_supporters, len(codes) - 2)
@@ -192,6 +234,11 @@ def simulate_cases(
             allied = rng.random() < 0.35
             ob = str(rng.choice(obligations, p=ob_p)) if allied else "none"
             sdem = None if rng.random() < 0.1 else s_dem[s]
+            a_allied = rng.random() < 0.1
+            a_ob = str(rng.choice(obligations, p=ob_p)) if a_allied else "none"
+            contiguous = rng.random() < 0.3
+            u_inv = rng.random()
+            invoked = ("1" if u_inv < 0.5 else "0" if u_inv < 0.8 else "") if allied else ""
             rows.append(
                 {
                     "case_id": f"{cid}-{year}-{target}-{aggressor}-{s}",
@@ -220,20 +267,27 @@ def simulate_cases(
                     "aggressor_major": str(int(a_major)),
                     "supporter_democracy": "" if sdem is None else str(int(sdem)),
                     "target_democracy": "" if t_dem is None else str(int(t_dem)),
-                    "contiguous": str(int(rng.random() < 0.3)),
+                    "contiguous": str(int(contiguous)),
                     "aggressor_nuclear": str(int(a_nuc)),
                     "supporter_nuclear": str(int(s in majors and year >= 1950)),
                     "supporter_cinc": "" if rng.random() < 0.05 else fmt(s_cinc[s]),
                     "aggressor_cinc": fmt(a_cinc),
                     "target_cinc": fmt(float(np.exp(rng.normal(-5, 1.5)))),
                     "source": "simulated by forecast.model.simulate_cases",
-                    # schema v2 columns this simulator does not vary
-                    "target_role": "attacked",
-                    "invoked": "1" if allied else "",
-                    "aggressor_obligation": "none",
+                    "target_role": "entered"
+                    if etype == "war" and rng.random() < 0.05
+                    else "attacked",
+                    "invoked": invoked,
+                    "aggressor_obligation": a_ob,
                     "aggressor_conditional": "0",
-                    "rival_aggressor": "0",
-                    "rival_target": "0",
+                    "aggressor_invoked": str(int(rng.random() < 0.5)) if a_allied else "",
+                    "rival_aggressor": str(int(rng.random() < 0.08)),
+                    "rival_target": str(int(rng.random() < 0.05)),
+                    "distance_km": "0"
+                    if contiguous
+                    else f"{float(np.exp(rng.normal(7.5, 1.2))):.6g}",
+                    "distance_capitals": "0",
+                    "shared_igos": str(int(rng.poisson(25))),
                 }
             )
             coded_conflict.append(coded)
@@ -245,18 +299,31 @@ def simulate_cases(
     }
     effects: dict[str, dict[str, float]] = {}
     for g in GROUPS:
-        e = rng.normal(0.0, sigma[g], len(design.labels[g]))
+        e = rng.normal(0.0, 1.0, len(design.labels[g]))
         e = e - e.mean() if e.size else e
+        if g == "conflict":
+            e = e * np.where(design.dispute == 1, sigma["conflict_dispute"], sigma["conflict"])
+        else:
+            e = e * sigma[g]
         truth_draws[g] = e[None, :]
         effects[g] = dict(zip(design.labels[g], e.tolist(), strict=True))
+    truth_draws["beta_aggressor"] = np.array([[beta_a[c] for c in design.covariates]])
+    truth_draws["alpha_aggressor"] = np.array([alpha_aggressor])
+    truth_draws["loading_aggressor"] = np.array([loading_aggressor])
+    p_a, _ = outcome_probs(design, truth_draws)
+    sided = rng.random(len(table)) < p_a[0]
     probs = category_probs(linear_predictor(design, truth_draws), truth_draws["cutpoints"])[0]
     u = rng.random(len(table))[:, None]
-    y = (u > np.cumsum(probs, axis=1)[:, :3]).sum(axis=1)
+    y = np.where(sided, 0, (u > np.cumsum(probs, axis=1)[:, :3]).sum(axis=1))
     coded = np.array(coded_conflict)
+    table["sided_with_aggressor"] = sided.astype(int).astype(str)
     table["military"] = (y == 3).astype(int).astype(str)
     table["response"] = np.where(coded, np.array(RESPONSES, dtype=object)[y], "")
     typed = _cases._typed(table)
     truth = {
+        "beta_aggressor": dict(beta_a),
+        "alpha_aggressor": float(alpha_aggressor),
+        "loading_aggressor": float(loading_aggressor),
         "beta": dict(beta),
         "cutpoints": tuple(float(c) for c in cutpoints),
         "sigma": dict(sigma),

@@ -195,11 +195,12 @@ def _responder_table(d: dict, st, width: float) -> list:
         P("<b>diplomatic or more</b>", st["cell"]),
         P("<b>material or more</b>", st["cell"]),
         P("<b>military</b>", st["cell"]),
+        P(f"<b>fights for {_escape(d['aggressor'])}</b>", st["cell"]),
     ]
     rows = [head]
     for r in d["responders"]:
-        cells = [format_interval(**r[k]) for k in ("p_diplomatic_plus", "p_material_plus",
-                                                   "p_military")]  # fmt: skip
+        keys = ("p_diplomatic_plus", "p_material_plus", "p_military", "p_sided_with_aggressor")
+        cells = [format_interval(**r[k]) for k in keys]
         rows.append(
             [
                 P(_escape(r["responder"]), st["cellbold"]),
@@ -207,7 +208,7 @@ def _responder_table(d: dict, st, width: float) -> list:
                 *(P(c, st["cell"]) for c in cells),
             ]
         )
-    story.append(_table(rows, [0.22 * width, 0.18 * width] + [0.2 * width] * 3))
+    story.append(_table(rows, [0.2 * width, 0.16 * width] + [0.16 * width] * 4))
     story.append(Spacer(1, 4))
     story.append(
         P(
@@ -215,7 +216,9 @@ def _responder_table(d: dict, st, width: float) -> list:
             f"{level} chance that the true probability lies in that range. “Diplomatic or "
             "more” counts any help (statements, sanctions, arms, fighting); “material or more” "
             f"counts arms, money or supplies and fighting; “military” means joining the "
-            f"fighting on {target}'s side. Probabilities are rounded to whole percentages; "
+            f"fighting on {target}'s side; “fights for” the aggressor counts joining the "
+            "aggressor's side, which the model treats as one decision with the level of help to "
+            f"{target}. Probabilities are rounded to whole percentages; "
             f"the simulation used {d['draws']:,} draws (seed {d['seed']}).",
             st["small"],
         )

@@ -14,6 +14,7 @@ from .. import present, states
 from .._io import read_text
 from .._toml import _check_type, _describe, _Locator
 from ..cases import COLUMNS, _check_value
+from ..design import SCALES
 from ..errors import ForecastError, ScenarioError
 
 __all__ = [
@@ -55,6 +56,7 @@ _TOP: dict[str, tuple[type, ...]] = {
     "target": (str,),
     "responders": (list,),
     "aggressor_helpers": (list,),
+    "scale": (str,),
     "description": (str,),
     "simulation": (dict,),
     "overrides": (dict,),
@@ -81,6 +83,10 @@ class Scenario:
     aggressor_helpers : tuple of str, default ()
         States that might help the aggressor (``aggressor_helpers`` in the file), in file
         order; they may also be responders.
+    scale : {"war", "dispute"}, default "war"
+        The crisis scale: a war-scale attack, or a dispute (a blockade, a border clash),
+        which the model treats as a MID (``event_type = "mid"``, the disputes' conflict
+        scale).
     description : str, default ""
         What the scenario assumes.
     draws : int, default 4000
@@ -99,6 +105,7 @@ class Scenario:
     target: str
     responders: tuple[str, ...]
     aggressor_helpers: tuple[str, ...] = ()
+    scale: str = "war"
     description: str = ""
     draws: int = DEFAULT_DRAWS
     seed: int = 0
@@ -150,7 +157,8 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     ----------
     path : str or os.PathLike
         A TOML file with ``name``, ``year``, ``aggressor``, ``target``, ``responders``, and
-        optionally ``description``, ``[simulation]`` (``draws``, ``seed``) and
+        optionally ``aggressor_helpers``, ``scale`` (``"war"``, the default, or
+        ``"dispute"``), ``description``, ``[simulation]`` (``draws``, ``seed``) and
         ``[overrides."<responder>"]`` tables of case-table covariates (:data:`OVERRIDABLE`).
 
     Returns
@@ -201,6 +209,9 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         helpers, _ = _responders(
             loc, doc["aggressor_helpers"], a_code, t_code, key="aggressor_helpers"
         )
+    scale = doc.get("scale", "war")
+    if scale not in SCALES:
+        raise loc.error(("scale",), f"{scale!r} is not one of {', '.join(SCALES)}")
     draws, seed = _simulation(loc, doc.get("simulation", {}))
     overrides = _overrides(
         loc, doc.get("overrides", {}), dict(zip(codes, responders, strict=True))
@@ -212,6 +223,7 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         target=target,
         responders=tuple(responders),
         aggressor_helpers=tuple(helpers),
+        scale=scale,
         description=doc.get("description", "").strip(),
         draws=draws,
         seed=seed,

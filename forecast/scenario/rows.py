@@ -26,9 +26,11 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Schema-v1 columns, one row per responder in scenario order: present-day covariates
+        Case-table columns, one row per responder in scenario order, then one per
+        ``aggressor_helpers`` state not already a responder: present-day covariates
         (:func:`forecast.present.responder_covariates` for ``scenario.year``) with the
-        overrides applied; ``event_type = "war"``, ``conflict_id = scenario.conflict_id``,
+        overrides applied; ``event_type = "war"`` (``"mid"`` for ``scale = "dispute"``),
+        ``conflict_id = scenario.conflict_id``,
         ``conflict = scenario.name``, empty outcome columns, ``source`` naming the data behind
         each value.
 
@@ -39,7 +41,9 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
     """
     where = scenario.path or scenario.name
     records = []
-    for responder in scenario.responders:
+    helpers = [h for h in scenario.aggressor_helpers if h not in scenario.responders]
+    event_type = "mid" if scenario.scale == "dispute" else "war"
+    for responder in (*scenario.responders, *helpers):
         try:
             cov = present.responder_covariates(
                 responder, scenario.target, scenario.aggressor, scenario.year
@@ -64,7 +68,7 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
             f"{cov['supporter_ccode']}",
             conflict_id=cid,
             conflict=scenario.name,
-            event_type="war",
+            event_type=event_type,
             year=scenario.year,
             source=f"scenario {where}; "
             + "; ".join(f"{k}: {v}" for k, v in sources.items())
@@ -113,7 +117,7 @@ def validate_rows(rows: pd.DataFrame) -> list[Problem]:
     for p in validate_cases(rows):
         if p.column in OUTCOMES and p.reason == "required value is empty":
             continue
-        if p.column == "conflict_id" and p.reason.endswith("does not fit event_type 'war'"):
+        if p.column == "conflict_id" and "does not fit event_type" in p.reason:
             continue
         if p.column == "year" and years is not None:
             y = years.iloc[p.row - 2]

@@ -1,4 +1,4 @@
-"""From the typed case table to the numbers the model uses: covariates, group indices, outcome.
+"""The coding rules: from case-table columns to the covariates of the linear predictor.
 
 :func:`make_design` is pure: it takes the table returned by :func:`forecast.load_cases` (or a
 scenario's responder rows in the same schema) and returns a :class:`Design` made only of numpy
@@ -39,25 +39,11 @@ rows).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
-from .cases import OBLIGATIONS, RESPONSES
-from .schema import ERA_LEVELS
-from .schema import ERAS as SCHEMA_ERAS
-
-__all__ = [
-    "CONTINUOUS",
-    "COVARIATES",
-    "ERAS",
-    "GROUPS",
-    "Design",
-    "check_covariates",
-    "era_index",
-    "make_design",
-]
+from ..cases import OBLIGATIONS
+from ..schema import ERA_LEVELS
 
 #: Covariate names, in column order of ``Design.X``.
 COVARIATES: tuple[str, ...] = (
@@ -76,9 +62,30 @@ COVARIATES: tuple[str, ...] = (
     "log1p_alliance_age",
     "event_mid",
     "event_curated",
+    "invoked_defense",
+    "invoked_offense",
+    "invoked_other",
+    "invoked_unknown",
+    "aggressor_obligation_defense",
+    "aggressor_obligation_offense",
+    "aggressor_obligation_other",
+    "aggressor_invoked",
+    "rival_aggressor",
+    "rival_target",
+    "log_distance",
+    "shared_igos",
+    "target_entered",
 )
 #: The standardised covariates (the rest are 0/1 indicators).
-CONTINUOUS: tuple[str, ...] = ("log_capability_ratio", "log1p_alliance_age")
+CONTINUOUS: tuple[str, ...] = (
+    "log_capability_ratio",
+    "log1p_alliance_age",
+    "log_distance",
+    "shared_igos",
+)
+#: Crisis scales: a conflict is war-scale (COW wars, curated cases and scenarios by default)
+#: or a dispute (a MID, or a scenario with ``scale = "dispute"``).
+SCALES: tuple[str, ...] = ("war", "dispute")
 #: Era labels: pre-1914, the world wars, the Cold War, after the Cold War.
 ERAS: tuple[str, ...] = ERA_LEVELS
 #: Group-effect names, in the order the model uses them.
@@ -92,88 +99,11 @@ _FLAGS = (
     "contiguous",
     "aggressor_nuclear",
     "supporter_nuclear",
+    "rival_aggressor",
+    "rival_target",
 )
+_STRONG = ("defense", "offense")
 _CINC_FLOOR = 1e-6
-
-
-@dataclass(frozen=True)
-class Design:
-    """Design data of a case table: numpy arrays plus the labels that give them meaning.
-
-    Parameters
-    ----------
-    X : numpy.ndarray
-        Covariate matrix, shape ``(n_rows, len(covariates))``, float64.
-    covariates : tuple of str
-        Column names of ``X`` (:data:`COVARIATES`).
-    scaling : dict
-        ``{name: {"mean": float, "sd": float}}`` for the standardised covariates; pass it to
-        :func:`make_design` to code new rows on the training scale.
-    index : dict of str to numpy.ndarray
-        Per group in :data:`GROUPS`, an int64 array of length ``n_rows`` indexing
-        ``labels[group]``; ``-1`` means "no effect" (rows without an alliance).
-    labels : dict of str to tuple of str
-        Per group, the level labels.
-    y : numpy.ndarray
-        Ordered response 0..3, ``-1`` where not coded; int64.
-    military : numpy.ndarray
-        0/1, ``-1`` where absent; int64.
-    case_id : tuple of str
-        Row identifiers (``case_id``), for reference.
-    """
-
-    X: np.ndarray
-    covariates: tuple[str, ...]
-    scaling: dict[str, dict[str, float]]
-    index: dict[str, np.ndarray]
-    labels: dict[str, tuple[str, ...]]
-    y: np.ndarray
-    military: np.ndarray
-    case_id: tuple[str, ...] = field(default=())
-
-    @property
-    def n_rows(self) -> int:
-        """Number of rows."""
-        return int(self.X.shape[0])
-
-    @property
-    def has_response(self) -> np.ndarray:
-        """Boolean mask of the rows whose ordered response is coded."""
-        return self.y >= 0
-
-    @property
-    def military_only(self) -> np.ndarray:
-        """Boolean mask of the rows where only ``military`` is coded."""
-        return (self.y < 0) & (self.military >= 0)
-
-    def frame(self) -> pd.DataFrame:
-        """Return ``X`` as a labelled DataFrame (rows by ``case_id`` when known).
-
-        Returns
-        -------
-        pandas.DataFrame
-            One column per covariate.
-        """
-        idx = pd.Index(self.case_id, name="case_id") if self.case_id else None
-        return pd.DataFrame(self.X, columns=list(self.covariates), index=idx)
-
-
-def era_index(year: np.ndarray | pd.Series | int) -> np.ndarray:
-    """Return the index into :data:`ERAS` of each year.
-
-    Parameters
-    ----------
-    year : array-like of int
-        Years the attacks began.
-
-    Returns
-    -------
-    numpy.ndarray
-        int64: 0 before 1914, 1 for 1914–1945, 2 for 1946–1991, 3 from 1992 on.
-    """
-    y = np.asarray(year, dtype=np.int64)
-    starts = np.array([first for _, first, _ in SCHEMA_ERAS[1:]])  # one definition: the schema's
-    return np.searchsorted(starts, y, side="right").astype(np.int64)
 
 
 def _num(cases: pd.DataFrame, col: str, dtype: str = "float64") -> np.ndarray:
@@ -207,14 +137,6 @@ def _standardise(
             sd = 1.0
     z = (values - mean) / sd
     return np.where(np.isnan(z), 0.0, z), {"mean": mean, "sd": sd}
-
-
-def _factor(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Sorted labels and indices; empty strings get index -1 and no label."""
-    labels = tuple(sorted({v for v in values if v != ""}))
-    pos = {lab: i for i, lab in enumerate(labels)}
-    idx = np.array([pos.get(v, -1) for v in values], dtype=np.int64)
-    return idx, labels
 
 
 def check_covariates(covariates) -> tuple[str, ...]:
@@ -252,45 +174,28 @@ def check_covariates(covariates) -> tuple[str, ...]:
     return tuple(c for c in COVARIATES if c in chosen)
 
 
-def make_design(cases: pd.DataFrame, scaling: dict | None = None, covariates=None) -> Design:
-    """Turn a typed case table into design data (covariates, group indices, outcome).
+def covariate_columns(
+    cases: pd.DataFrame, scaling: dict | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, dict[str, float]]]:
+    """Every covariate of :data:`COVARIATES` as a column, by the rules of this module.
 
     Parameters
     ----------
     cases : pandas.DataFrame
-        A case table in schema v2, typed as :func:`forecast.load_cases` returns it (string
-        tables with the same columns work too). ``response`` and ``military`` may be absent
-        (scenario rows); the outcome arrays are then ``-1``.
+        A case table (typed or strings).
     scaling : dict, optional
-        Means and standard deviations of the standardised covariates, as in
-        ``Design.scaling`` of a training design. Default: computed from ``cases``. Pass the
-        training scaling when coding new rows for prediction.
-    covariates : sequence of str, optional
-        The columns of ``X`` (names from :data:`COVARIATES`, kept in that order); default all.
+        The training means and sds of the standardised covariates; default computed here.
 
     Returns
     -------
-    Design
-        Arrays and labels; see the module docstring for every coding rule.
+    tuple
+        ``(columns, scaling)``: float arrays by covariate name, and the scaling used.
 
     Raises
     ------
     ValueError
-        If a required column is missing, a value is outside its schema values, or
-        ``scaling`` lacks an entry.
+        If a value is outside its schema values or a required flag is missing.
     """
-    needed = (
-        "supporter_ccode",
-        "conflict_id",
-        "year",
-        "obligation",
-        "event_type",
-        *_FLAGS,
-    )
-    missing = [c for c in needed if c not in cases.columns]
-    if missing:
-        raise ValueError(f"the case table lacks column(s) {', '.join(missing)}")
-    n = len(cases)
     cols: dict[str, np.ndarray] = {}
     new_scaling: dict[str, dict[str, float]] = {}
 
@@ -326,53 +231,32 @@ def make_design(cases: pd.DataFrame, scaling: dict | None = None, covariates=Non
     event = _text(cases, "event_type")
     cols["event_mid"] = (event == "mid").astype(float)
     cols["event_curated"] = (event == "curated").astype(float)
-    chosen = check_covariates(covariates)
-    X = np.column_stack([cols[c] for c in chosen]) if n else np.zeros((0, len(chosen)))
-
-    supporter = np.array(
-        [str(int(v)) for v in pd.to_numeric(cases["supporter_ccode"]).astype("int64")],
-        dtype=object,
-    )
-    conflict = _text(cases, "conflict_id")
-    if (conflict == "").any():
-        raise ValueError("column 'conflict_id' has empty values; it is required")
-    year = _num(cases, "year")
-    if np.isnan(year).any():
-        raise ValueError("column 'year' has missing values; it is required")
-    ac = np.array(
-        [f"{a}|{c}" if a else "" for a, c in zip(alliance, conflict, strict=True)], dtype=object
-    )
-    index: dict[str, np.ndarray] = {}
-    labels: dict[str, tuple[str, ...]] = {}
-    for name, values in (
-        ("supporter", supporter),
-        ("conflict", conflict),
-        ("alliance", alliance),
-        ("alliance_conflict", ac),
-    ):
-        index[name], labels[name] = _factor(values)
-    era = era_index(year)
-    present = sorted(set(era.tolist()))
-    remap = np.full(len(ERAS), -1, dtype=np.int64)
-    remap[present] = np.arange(len(present))
-    index["era"], labels["era"] = remap[era], tuple(ERAS[i] for i in present)
-
-    response = _text(cases, "response")
-    bad = sorted(set(response) - {"", *RESPONSES})
+    invoked = _num(cases, "invoked")
+    allied = obligation != "none"
+    for kind, types in (("defense", ("defense",)), ("offense", ("offense",))):
+        cols[f"invoked_{kind}"] = (np.isin(obligation, types) & (invoked == 1)).astype(float)
+    cols["invoked_other"] = (allied & ~np.isin(obligation, _STRONG) & (invoked == 1)).astype(float)
+    cols["invoked_unknown"] = (allied & np.isnan(invoked)).astype(float)
+    a_obl = _text(cases, "aggressor_obligation")
+    a_obl = np.where(a_obl == "", "none", a_obl)
+    bad = sorted(set(a_obl) - set(OBLIGATIONS))
     if bad:
-        raise ValueError(f"response values {bad} are not among {', '.join(RESPONSES)}")
-    code = {r: i for i, r in enumerate(RESPONSES)}
-    y = np.array([code.get(r, -1) for r in response], dtype=np.int64)
-    mil = _num(cases, "military")
-    military = np.where(np.isnan(mil), -1, mil).astype(np.int64)
-    case_id = tuple(_text(cases, "case_id")) if "case_id" in cases.columns else ()
-    return Design(
-        X=X.astype(np.float64),
-        covariates=chosen,
-        scaling={k: dict(v) for k, v in new_scaling.items()},
-        index={g: index[g] for g in GROUPS},
-        labels={g: labels[g] for g in GROUPS},
-        y=y,
-        military=military,
-        case_id=case_id,
+        raise ValueError(
+            f"aggressor_obligation values {bad} are not among {', '.join(OBLIGATIONS)}"
+        )
+    cols["aggressor_obligation_defense"] = (a_obl == "defense").astype(float)
+    cols["aggressor_obligation_offense"] = (a_obl == "offense").astype(float)
+    cols["aggressor_obligation_other"] = ((a_obl != "none") & ~np.isin(a_obl, _STRONG)).astype(
+        float
     )
+    cols["aggressor_invoked"] = (
+        (a_obl != "none") & (_num(cases, "aggressor_invoked") == 1)
+    ).astype(float)
+    cols["log_distance"], new_scaling["log_distance"] = _standardise(
+        "log_distance", np.log1p(_num(cases, "distance_km")), scaling
+    )
+    cols["shared_igos"], new_scaling["shared_igos"] = _standardise(
+        "shared_igos", _num(cases, "shared_igos"), scaling
+    )
+    cols["target_entered"] = (_text(cases, "target_role") == "entered").astype(float)
+    return cols, new_scaling

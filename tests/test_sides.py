@@ -1,0 +1,172 @@
+"""Both sides of a war in one model: coding, likelihood parts, scenarios, scores, backtest."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast import model as fm
+from forecast.design import COVARIATES, make_design
+from forecast.errors import ScenarioError
+from forecast.evaluate import Crisis, backtest, runner, scores_by_scale
+from forecast.scenario import Scenario, load_scenario, scenario_rows
+
+
+@pytest.fixture(scope="module")
+def sim():
+    return fm.simulate_cases(500, n_supporters=25, n_conflicts=40, n_alliances=8, seed=7)
+
+
+@pytest.fixture(scope="module")
+def small_fit(sim):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fm.fit(sim[0], draws=40, tune=40, chains=1, seed=3, progressbar=False)
+
+
+def _row(**kw):
+    base = {
+        "supporter_ccode": 2, "conflict_id": "war-1", "year": 2000, "obligation": "none",
+        "event_type": "war", "conditional": 0, "supporter_major": 0, "target_major": 0,
+        "aggressor_major": 0, "contiguous": 0, "aggressor_nuclear": 0, "supporter_nuclear": 0,
+        "rival_aggressor": 0, "rival_target": 0, "invoked": None,
+        "aggressor_obligation": "none", "aggressor_invoked": None, "target_role": "attacked",
+        "distance_km": 100.0, "shared_igos": 10, "sided_with_aggressor": 0,
+    }  # fmt: skip
+    return base | kw
+
+
+def test_invocation_and_aggressor_obligations_are_coded_by_type():
+    rows = pd.DataFrame(
+        [
+            _row(obligation="defense", invoked=1),  # NATO and an attack in Europe
+            _row(obligation="defense", invoked=0),  # the Falklands: outside the treaty area
+            _row(obligation="defense", invoked=None),  # undecidable
+            _row(obligation="consultation", invoked=1),
+            _row(aggressor_obligation="offense", aggressor_invoked=1),  # the Pact of Steel
+            _row(target_role="entered", rival_aggressor=1, event_type="mid", conflict_id="mid-2"),
+        ]
+    )
+    d = make_design(rows)
+    f = d.frame()
+    assert f["invoked_defense"].tolist() == [1, 0, 0, 0, 0, 0]
+    assert f["obligation_defense"].tolist() == [1, 1, 1, 0, 0, 0]
+    assert f["invoked_unknown"].tolist() == [0, 0, 1, 0, 0, 0]
+    assert f["invoked_other"].tolist() == [0, 0, 0, 1, 0, 0]
+    assert f["aggressor_obligation_offense"].tolist() == [0, 0, 0, 0, 1, 0]
+    assert f["aggressor_invoked"].tolist() == [0, 0, 0, 0, 1, 0]
+    assert f["target_entered"].tolist() == [0, 0, 0, 0, 0, 1]
+    assert f["rival_aggressor"].tolist() == [0, 0, 0, 0, 0, 1]
+    # crisis scale per conflict: the MID is a dispute, the war is war-scale
+    scale = dict(zip(d.labels["conflict"], d.dispute.tolist(), strict=True))
+    assert scale == {"mid-2": 1, "war-1": 0}
+    assert set(COVARIATES) >= set(f.columns)
+
+
+def test_rows_on_the_aggressors_side_enter_only_the_side_part(sim):
+    d = make_design(sim[0])
+    sided = d.aggressor == 1
+    assert sided.any()
+    assert not (d.target_response & sided).any() and not (d.target_military & sided).any()
+    assert d.observed.all()
+    draws = fm.draw_prior(d, draws=3, seed=1)
+    ll = fm.pointwise_log_likelihood(d, draws)
+    p_a = 1 / (1 + np.exp(-fm.aggressor_logit(d, draws)))
+    np.testing.assert_allclose(ll[:, sided], np.log(p_a[:, sided]), rtol=1e-10)
+
+
+def test_unconditional_probabilities_sum_to_one_and_add_the_side_to_none(sim):
+    d = make_design(sim[0])
+    draws = fm.draw_prior(d, draws=4, seed=2)
+    p_a, probs = fm.outcome_probs(d, draws)
+    np.testing.assert_allclose(probs.sum(axis=2), 1.0, rtol=1e-12)
+    cond = fm.category_probs(fm.linear_predictor(d, draws), draws["cutpoints"])
+    np.testing.assert_allclose(probs[..., 3], (1 - p_a) * cond[..., 3], rtol=1e-12)
+    np.testing.assert_allclose(probs[..., 0], p_a + (1 - p_a) * cond[..., 0], rtol=1e-12)
+
+
+def test_scenario_scale_and_helpers(tmp_path):
+    text = (
+        'name = "x"\nyear = 2026\naggressor = "Russia"\ntarget = "Estonia"\n'
+        'responders = ["Finland", "Latvia"]\naggressor_helpers = ["Belarus", "Latvia"]\n'
+    )
+    path = tmp_path / "s.toml"
+    path.write_text(text + 'scale = "dispute"\n')
+    s = load_scenario(path)
+    rows = scenario_rows(s)
+    assert s.scale == "dispute" and (rows["event_type"] == "mid").all()
+    assert rows["supporter"].tolist() == ["Finland", "Latvia", "Belarus"]
+    path.write_text(text + 'scale = "blockade"\n')
+    with pytest.raises(ScenarioError, match=r"s\.toml:7: scale: 'blockade' is not one of war"):
+        load_scenario(path)
+    assert Scenario("x", 2026, "Russia", "Estonia", ("Finland",)).scale == "war"
+
+
+def test_prediction_gives_both_sides(small_fit):
+    from forecast.coalition import predict
+
+    s = Scenario(
+        "x", 2026, "Russia", "Estonia", ("Finland", "Latvia"), aggressor_helpers=("Belarus",)
+    )
+    p = predict(small_fit, s, draws=500, seed=1, n_analogues=0)
+    assert p.responders == ("Finland", "Latvia", "Belarus") and p.n_target_pool == 2
+    assert p.military.shape == (500, 2) and p.aggressor_side.shape == (500, 3)
+    assert not (p.aggressor_side & (p.levels > 0)).any()  # no help to both sides at once
+    frame = p.responders_frame()
+    assert frame["pool"].tolist() == ["target", "target", "aggressor"]
+    assert frame["p_sided_with_aggressor"].between(0, 1).all()
+    d = p.to_dict()
+    assert 0 <= d["p_target_side_larger"] <= 1
+    assert sum(d["aggressor_side"]["size_distribution"]) == pytest.approx(1.0)
+    assert d["responders"][2]["p_sided_with_aggressor"]["mean"] == pytest.approx(
+        frame["p_sided_with_aggressor"].iloc[2]
+    )
+    assert "p_sided_with_aggressor" in set(p.to_frame()["quantity"])
+
+
+def test_scores_by_scale_hand_worked():
+    pred = pd.DataFrame(
+        {
+            "scale": ["war", "war", "dispute", "dispute"],
+            "military": [1, 0, 0, 0],
+            "response": [None] * 4,
+            "sided_with_aggressor": [0, 1, 0, 0],
+            "p_none": [0.5, 0.9, 0.9, 0.9], "p_diplomatic": [0.0] * 4,
+            "p_material": [0.0] * 4, "p_military": [0.5, 0.1, 0.1, 0.1],
+            "p_none_base_rate": [0.75] * 4, "p_diplomatic_base_rate": [0.0] * 4,
+            "p_material_base_rate": [0.0] * 4, "p_military_base_rate": [0.25] * 4,
+            "p_aggressor": [0.2, 0.6, 0.0, 0.0],
+            "p_aggressor_base_rate": [0.5, 0.5, 0.0, 0.0],
+        }
+    )  # fmt: skip
+    s, _ = scores_by_scale(pred)
+    war = s[(s["scale"] == "war") & (s["side"] == "target")].set_index("predictor")
+    # Brier of (0.5, 0.1) against (1, 0): ((0.5)^2 + 0.1^2) / 2 = 0.13
+    assert war.loc["model", "brier"] == pytest.approx(0.13)
+    assert war.loc["base_rate", "brier"] == pytest.approx((0.75**2 + 0.25**2) / 2)
+    agg = s[(s["scale"] == "war") & (s["side"] == "aggressor")].set_index("predictor")
+    assert agg.loc["model", "brier"] == pytest.approx((0.2**2 + 0.4**2) / 2)
+    assert agg.loc["model", "n_events"] == 1
+    assert agg.loc["model", "brier_skill"] == pytest.approx(1 - 0.1 / 0.25)
+
+
+def test_backtest_leaves_each_crisis_out(sim, monkeypatch, stand_in_fit):
+    cases = sim[0]
+    calls: list = []
+    monkeypatch.setattr(
+        runner, "_fit_model", lambda tr, **kw: stand_in_fit(tr, calls=calls, sampler="x", **kw)
+    )
+    first = cases.iloc[0]
+    crisis = Crisis("sim", str(first["conflict_id"]), str(first["target"]))
+    out = backtest(cases, (crisis,), draws=10, tune=10, chains=1)
+    held = cases["conflict_id"] == crisis.conflict_id
+    assert crisis.conflict_id not in calls[0]["conflicts"] and len(calls) == 1
+    expected = held & (cases["target"].astype(str) == crisis.target)
+    assert len(out.rows) == int(expected.sum())
+    row = out.crises.iloc[0]
+    assert row["brier_ratio"] == pytest.approx(row["brier_model"] / row["brier_base_rate"])
+    with pytest.raises(ValueError, match="no rows"):
+        backtest(cases, (Crisis("none", "war-0", "Nowhere"),))
