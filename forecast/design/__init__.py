@@ -6,26 +6,6 @@ The coding rules of the covariates are in :mod:`forecast.design.coding`.
 scenario's responder rows in the same schema) and returns a :class:`Design` made only of numpy
 arrays and labels, so predictions can be computed later with numpy alone.
 
-Coding rules (each is also stated in the model card):
-
-- **Obligation** enters as five indicators against ``none``: ``consultation``,
-  ``nonaggression``, ``neutrality``, ``offense``, ``defense``.
-- **Democracy pair** is 1 when both ``supporter_democracy`` and ``target_democracy`` are 1,
-  0 when either is 0. When neither is 0 and at least one is missing the pair is unknown: the
-  indicator is set to 0 and ``democracy_missing`` is 1 (a missing-indicator, so those rows get
-  their own shift instead of being dropped).
-- **Capability ratio** is ``log(supporter_cinc / aggressor_cinc)``, each score floored at
-  ``1e-6`` (COW reports six decimals, so a 0 means "below 5e-7"). It is standardised with the
-  training mean and standard deviation. When either score is missing the standardised value
-  is 0 (the training mean) and ``capability_missing`` is 1.
-- **Alliance age** is ``log1p(alliance_age)``, standardised over the rows that have an age.
-  Rows without an alliance, or with an alliance of unknown age, get 0: the slope applies only
-  within alliances (non-allied rows differ through the obligation indicators, which already
-  say "no commitment", so a further indicator would be collinear with them).
-- **Event type** enters as ``event_mid`` and ``event_curated`` against ``war``.
-- All other covariates are the 0/1 flags of the table, unscaled, so their coefficients are log
-  odds ratios.
-
 Group effects use integer indices into label tuples. Supporters are labelled by their COW code
 (as text), conflicts by ``conflict_id``, alliances by the ``alliance`` text, eras by the
 :data:`ERAS` present in the table (in era order; an era absent from training is a new level
@@ -36,7 +16,8 @@ how :func:`forecast.model.linear_predictor` and the PyMC model both treat ``-1``
 
 The outcome ``y`` codes ``response`` as 0..3 (none < diplomatic < material < military) and is
 ``-1`` where ``response`` is empty; ``military`` is 0/1 (``-1`` where absent, e.g. scenario
-rows).
+rows); ``aggressor`` is ``sided_with_aggressor`` (``-1`` where absent); ``dispute`` flags each
+conflict that is a MID (its effect has the disputes' scale).
 """
 
 from __future__ import annotations

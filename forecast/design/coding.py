@@ -1,9 +1,5 @@
 """The coding rules: from case-table columns to the covariates of the linear predictor.
 
-:func:`make_design` is pure: it takes the table returned by :func:`forecast.load_cases` (or a
-scenario's responder rows in the same schema) and returns a :class:`Design` made only of numpy
-arrays and labels, so predictions can be computed later with numpy alone.
-
 Coding rules (each is also stated in the model card):
 
 - **Obligation** enters as five indicators against ``none``: ``consultation``,
@@ -21,20 +17,19 @@ Coding rules (each is also stated in the model card):
   within alliances (non-allied rows differ through the obligation indicators, which already
   say "no commitment", so a further indicator would be collinear with them).
 - **Event type** enters as ``event_mid`` and ``event_curated`` against ``war``.
+- **Invocation** adds to the obligation indicators: ``invoked_defense`` and
+  ``invoked_offense`` (that pact's casus foederis arose, ``invoked == 1``), ``invoked_other``
+  (a weaker commitment's occasion arose) and ``invoked_unknown`` (a commitment whose
+  invocation the rules cannot decide, ``invoked`` empty). So ``obligation_defense`` is a
+  defense pact that was not invoked (or undecided), and the two together an invoked one.
+- **Obligations to the aggressor**: ``aggressor_obligation_defense``, ``_offense`` and
+  ``_other`` (a weaker commitment) against none, and ``aggressor_invoked``.
+- **Rivalry** (``rival_aggressor``, ``rival_target``) and the state in need's role
+  (``target_entered``: it entered the war by its own act) are 0/1 flags.
+- **Distance** is ``log1p(distance_km)`` and **shared IGOs** the count, both standardised;
+  missing values get 0 (the training mean).
 - All other covariates are the 0/1 flags of the table, unscaled, so their coefficients are log
   odds ratios.
-
-Group effects use integer indices into label tuples. Supporters are labelled by their COW code
-(as text), conflicts by ``conflict_id``, alliances by the ``alliance`` text, eras by the
-:data:`ERAS` present in the table (in era order; an era absent from training is a new level
-at prediction time, like a new conflict), alliance-within-conflict by
-``"<alliance>|<conflict_id>"``. Rows with an empty ``alliance`` have index ``-1`` for the
-alliance and alliance-within-conflict effects: they receive no such effect (it is 0), which is
-how :func:`forecast.model.linear_predictor` and the PyMC model both treat ``-1``.
-
-The outcome ``y`` codes ``response`` as 0..3 (none < diplomatic < material < military) and is
-``-1`` where ``response`` is empty; ``military`` is 0/1 (``-1`` where absent, e.g. scenario
-rows).
 """
 
 from __future__ import annotations
