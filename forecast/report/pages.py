@@ -98,8 +98,9 @@ def _scenario_page(d: dict, st, width: float, when: _dt.datetime, warning: list[
     from reportlab.platypus import Paragraph, Spacer
 
     P = Paragraph
-    n = len(d["responders"])
-    names = [r["responder"] for r in d["responders"]]
+    names = [r["responder"] for r in _target_pool(d)]
+    n = len(names)
+    helpers = [r["responder"] for r in d["responders"] if r.get("pool") == "aggressor"]
     target, aggressor = _escape(d["target"]), _escape(d["aggressor"])
     story: list = []
     story.append(P(f"Who comes to {target}'s aid?", st["title"]))
@@ -115,7 +116,14 @@ def _scenario_page(d: dict, st, width: float, when: _dt.datetime, warning: list[
         P(
             f"<b>The scenario.</b> {aggressor} attacks {target} in {d['year']}; the forecast "
             f"covers {n} state{'s' if n != 1 else ''} that might come to {target}'s aid: "
-            f"{_escape(_join_names(names))}.",
+            f"{_escape(_join_names(names))}"
+            + (
+                f", and {_escape(_join_names(helpers))} as "
+                f"{'possible helpers' if len(helpers) > 1 else 'a possible helper'} of {aggressor}."
+                if helpers
+                else "."
+            )
+            + f" Each is also forecast to fight for {aggressor} or not.",
             st["lead"],
         )
     )
@@ -127,24 +135,37 @@ def _scenario_page(d: dict, st, width: float, when: _dt.datetime, warning: list[
     return story
 
 
+def _target_pool(d: dict) -> list[dict]:
+    """The responders the target's coalition counts (the scenario's ``responders``)."""
+    return [r for r in d["responders"] if r.get("pool", "target") == "target"]
+
+
 def _headline(d: dict, st, width: float) -> list:
     """The headline numbers: a sentence in plain words, then three big numbers."""
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     P = Paragraph
-    n = len(d["responders"])
-    target = _escape(d["target"])
+    n = len(_target_pool(d))
+    target, aggressor = _escape(d["target"]), _escape(d["aggressor"])
     coal = d["coalition"]
     story: list = []
     p_any, p_all, e_size = coal["p_any"], coal["p_all"], coal["expected_size"]
+    other = d.get("aggressor_side")
+    backed = (
+        f" The chance that at least one listed state fights for {aggressor} is "
+        f"<b>{format_percent(other['p_any'])}</b>; the chance that more states fight for "
+        f"{target} than for {aggressor} is <b>{format_percent(d['p_target_side_larger'])}</b>."
+        if other
+        else ""
+    )
     story.append(
         P(
             f"<b>In plain words.</b> The chance that at least one of the listed states comes to "
             f"{target}'s military aid is <b>{format_percent(p_any)}</b>; the chance that all "
             f"{n} do is <b>{format_percent(p_all)}</b>; the chance that none does is "
             f"<b>{format_percent(coal['p_none'])}</b>. On average <b>{e_size:.1f}</b> of the "
-            f"{n} states are expected to fight on {target}'s side.",
+            f"{n} states are expected to fight on {target}'s side." + backed,
             st["body"],
         )
     )
