@@ -101,14 +101,25 @@ def test_text_holds_every_responder_and_the_json_numbers(prediction, text):
     page_one = text.split("page 1 of")[0]
     for r in d["responders"]:
         assert r["responder"] in page_one
-        for level in ("p_diplomatic_plus", "p_material_plus", "p_military"):
+        for level in (
+            "p_diplomatic_plus",
+            "p_material_plus",
+            "p_military",
+            "p_sided_with_aggressor",
+        ):
             v = r[level]
             expected = f"{_pct(v['mean'])} ({100 * v['lower']:.0f}–{_pct(v['upper'])})"
             assert expected == rp.format_interval(v["mean"], v["lower"], v["upper"])
             assert expected in page_one, (r["responder"], level, expected)
     c = d["coalition"]
     assert f"comes to Estonia's military aid is {_pct(c['p_any'])}" in page_one
-    assert f"the chance that all {len(d['responders'])} do is {_pct(c['p_all'])}" in page_one
+    pool = [r for r in d["responders"] if r["pool"] == "target"]  # not Belarus
+    assert len(pool) == len(d["responders"]) - 1
+    assert f"the chance that all {len(pool)} do is {_pct(c['p_all'])}" in page_one
+    a = d["aggressor_side"]
+    assert f"at least one listed state fights for Russia is {_pct(a['p_any'])}" in page_one
+    assert f"than for Russia is {_pct(d['p_target_side_larger'])}" in page_one
+    assert "and Belarus as a possible helper of Russia" in page_one
     assert f"none does is {_pct(c['p_none'])}" in page_one
     assert f"On average {c['expected_size']:.1f} of the" in page_one
     for item in c["most_likely"]:

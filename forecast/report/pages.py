@@ -119,7 +119,8 @@ def _scenario_page(d: dict, st, width: float, when: _dt.datetime, warning: list[
             f"{_escape(_join_names(names))}"
             + (
                 f", and {_escape(_join_names(helpers))} as "
-                f"{'possible helpers' if len(helpers) > 1 else 'a possible helper'} of {aggressor}."
+                + ("possible helpers" if len(helpers) > 1 else "a possible helper")
+                + f" of {aggressor}."
                 if helpers
                 else "."
             )
