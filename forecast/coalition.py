@@ -11,9 +11,10 @@
 3. the posterior draws are resampled to the requested number with the seed: without
    replacement when there are enough, otherwise every draw once plus repeats, and the repeats
    get fresh draws of the new-level effects (so repeated parameters do not repeat shocks);
-4. per draw, the four response-level probabilities of each responder
-   (:func:`forecast.model.category_probs`) are computed, and each responder's level is
-   simulated independently given the draw. Correlation across responders comes only from
+4. per draw, each responder's P(fights for the aggressor) and its four levels of help to the
+   target (:func:`forecast.model.outcome_probs`) are computed; its side is simulated, then,
+   unless it sided with the aggressor (level 0 for the target), its level, independently of
+   the other responders given the draw. Correlation across responders comes only from
    the shared new effects and from parameter uncertainty.
 
 Per-responder figures are posterior means and equal-tailed intervals of the probabilities

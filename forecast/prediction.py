@@ -50,7 +50,8 @@ class Prediction:
     data_hash : str
         The fit's training-data hash.
     probs : numpy.ndarray
-        Category probabilities per draw, ``(draws, responders, 4)``.
+        Probabilities of each level of help to the target per draw, ``(draws, responders,
+        4)``; fighting for the aggressor counts as none.
     levels : numpy.ndarray
         Simulated response levels 0..3 (none..military), ``(draws, responders)``.
     analogues : pandas.DataFrame
@@ -184,8 +185,11 @@ class Prediction:
         -------
         pandas.DataFrame
             ``responder``, ``ccode``, ``obligation``, then for P(diplomatic or more),
-            P(material or more) and P(military) the mean and ``_lower``/``_upper``
-            interval bounds, and ``simulated_military`` (share of simulated draws fighting).
+            P(material or more) and P(military) (help to the target) the mean and
+            ``_lower``/``_upper`` interval bounds, ``simulated_military`` (share of simulated
+            draws fighting for the target), ``p_sided_with_aggressor`` with its bounds,
+            ``simulated_sided_with_aggressor`` and ``pool`` (``target`` for the scenario's
+            responders, ``aggressor`` for its other aggressor_helpers).
         """
         frame = pd.DataFrame(
             {"responder": self.responders, "ccode": self.ccodes, "obligation": self.obligations}
@@ -212,11 +216,13 @@ class Prediction:
         dict
             ``scenario``, ``description``, ``year``, ``aggressor``, ``target``, ``draws``,
             ``seed``, ``interval``, ``model`` (``converged``, ``data_hash``), ``responders``
-            (per responder: ``p_diplomatic_plus``, ``p_material_plus``, ``p_military`` as
-            ``{mean, lower, upper}``, and ``p_sided_with_aggressor``), ``coalition``
-            (``size_distribution``, ``p_none``, ``p_any``, ``p_all``, ``most_likely``),
-            ``conditional`` (``responders`` and ``matrix``, row = the condition) and
-            ``analogues``.
+            (per responder: ``p_diplomatic_plus``, ``p_material_plus``, ``p_military`` and
+            ``p_sided_with_aggressor`` as ``{mean, lower, upper}``, and ``pool``),
+            ``coalition`` (the target's side: ``size_distribution``, ``p_none``, ``p_any``,
+            ``p_all``, ``expected_size``, ``most_likely``), ``aggressor_side``
+            (``size_distribution``, ``p_none``, ``p_any``, ``expected_size``),
+            ``p_target_side_larger``, ``conditional`` (``responders`` and ``matrix``, row =
+            the condition) and ``analogues``.
         """
         s = self.scenario
         frame = self.responders_frame()
