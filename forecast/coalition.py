@@ -39,7 +39,8 @@ from .joint import (
     likely_coalitions,
     responder_summary,
 )
-from .model import ConvergenceWarning, Fit, category_probs, linear_predictor, outcome_probs
+from .model import ConvergenceWarning, Fit, aggressor_logit, category_probs, linear_predictor
+from .model.predictive import _logistic, unconditional_probs
 from .model.priors import conflict_scales
 from .prediction import Prediction
 from .scenario import Scenario, scenario_rows
@@ -143,8 +144,9 @@ def predict(
     design = make_design(rows, fit.design.scaling, covariates=fit.design.covariates)
     rng = np.random.default_rng(seed)
     d = _resample(fit.draws_for(design, rng), design, fit, int(draws), rng)
-    p_aggressor, probs = outcome_probs(design, d)
+    p_aggressor = _logistic(aggressor_logit(design, d))
     cond = category_probs(linear_predictor(design, d), d["cutpoints"])
+    probs = unconditional_probs(p_aggressor, cond)
     cum = np.cumsum(cond, axis=2)[..., :3]
     u = rng.random(probs.shape[:2])
     sided = rng.random(probs.shape[:2]) < p_aggressor

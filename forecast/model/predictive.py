@@ -112,9 +112,27 @@ def outcome_probs(design: Design, draws: dict[str, np.ndarray]) -> tuple[np.ndar
     """
     p_a = _logistic(aggressor_logit(design, draws))
     cond = category_probs(linear_predictor(design, draws), draws["cutpoints"])
-    probs = cond * (1.0 - p_a)[..., None]
-    probs[..., 0] += p_a
-    return p_a, probs
+    return p_a, unconditional_probs(p_a, cond)
+
+
+def unconditional_probs(p_aggressor: np.ndarray, conditional: np.ndarray) -> np.ndarray:
+    """Levels of help to the target, unconditional on the side (see :func:`outcome_probs`).
+
+    Parameters
+    ----------
+    p_aggressor : numpy.ndarray
+        P(fights for the aggressor), ``(S, n)``.
+    conditional : numpy.ndarray
+        The ordered model's level probabilities given the target's side, ``(S, n, 4)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(1 - p_aggressor) * conditional``, with ``p_aggressor`` added to ``none``.
+    """
+    probs = conditional * (1.0 - p_aggressor)[..., None]
+    probs[..., 0] += p_aggressor
+    return probs
 
 
 def pointwise_log_likelihood(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
