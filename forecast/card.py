@@ -17,44 +17,10 @@ import numpy as np
 from . import __version__
 from ._io import write_atomic
 from .cases import RESPONSES
-from .design import GROUPS
+from .design import GROUPS, MEANINGS
 
 __all__ = ["render_model_card", "write_model_card"]
 
-_PLAIN = {
-    "obligation_consultation": "a consultation pact (vs no commitment)",
-    "obligation_nonaggression": "a non-aggression pact (vs no commitment)",
-    "obligation_neutrality": "a neutrality pact (vs no commitment)",
-    "obligation_offense": "an offensive alliance (vs no commitment)",
-    "obligation_defense": "a defence pact (vs no commitment)",
-    "conditional": "the commitment carries conditions",
-    "supporter_major": "the supporter is a major power",
-    "target_major": "the target is a major power",
-    "aggressor_major": "the aggressor is a major power",
-    "both_democracies": "supporter and target are both democracies",
-    "democracy_missing": "democracy status unknown",
-    "contiguous": "the supporter borders the target or the aggressor",
-    "aggressor_nuclear": "the aggressor is nuclear-armed",
-    "supporter_nuclear": "the supporter is nuclear-armed",
-    "log_capability_ratio": "one s.d. more supporter/aggressor capability (log CINC ratio)",
-    "capability_missing": "capability scores unknown",
-    "log1p_alliance_age": "one s.d. older alliance (log years), within alliances",
-    "event_mid": "a militarised dispute (vs a war)",
-    "event_curated": "a curated case (vs a COW war)",
-    "invoked_defense": "a defense pact whose casus foederis arose (added to the pact's own)",
-    "invoked_offense": "an offense pact whose casus foederis arose (added to the pact's own)",
-    "invoked_other": "another commitment whose occasion arose (consultation, neutrality, ...)",
-    "invoked_unknown": "a commitment whose invocation the rules cannot decide",
-    "aggressor_obligation_defense": "a defense pact with the aggressor",
-    "aggressor_obligation_offense": "an offense pact with the aggressor",
-    "aggressor_obligation_other": "a weaker commitment to the aggressor",
-    "aggressor_invoked": "the commitment to the aggressor applies to this attack",
-    "rival_aggressor": "a strategic rival of the aggressor",
-    "rival_target": "a strategic rival of the target",
-    "log_distance": "log distance to the target (standardised)",
-    "shared_igos": "IGOs shared with the target (standardised)",
-    "target_entered": "the state in need entered the war by its own act",
-}
 
 _LIMITATIONS = (
     "Observational data: coefficients are associations given the other covariates, not "
@@ -67,7 +33,6 @@ _LIMITATIONS = (
     "are floored at 1e-6 before the log ratio.",
     "A new scenario is a new conflict: its conflict and alliance-within-conflict effects are "
     "drawn from the fitted population, so predictions for it are wider than for a past case.",
-    "`sided_with_aggressor` is not modelled here.",
     "Group effects are zero-sum over the levels seen in training; the era effect has at most "
     "four levels, so its scale is weakly identified and leans on its prior (a Gamma that keeps "
     "it away from zero, where the sampler diverged under a half-normal).",
@@ -238,16 +203,18 @@ def render_model_card(
     out += ["## Model", ""]
     out += [
         "Two parts, one decision per row. **The side**: P(fights for the aggressor) = "
-        "logistic(α + covariates · β_aggressor + λ · conflict effect), observed on every row "
+        "logistic(α + covariates · β_aggressor + conflict effect on that side), observed on "
+        "every row "
         "(`sided_with_aggressor`). **Help to the target**, on the rows that did not side with "
         "the aggressor: a cumulative logit over " + " < ".join(RESPONSES) + ", "
         "P(response ≤ k) = logistic(c_k − η), with η = covariates · β + effects of the "
         "supporter, the conflict, the alliance, the era and the alliance within the conflict "
         "(zero-sum normal, one scale each; the conflict effect has one scale for war-scale "
         "crises and another for disputes). Rows with only `military` coded enter as "
-        "P(military) = logistic(η − c_3), the same model's top category. The conflict effect "
-        "is shared by the two parts (λ, the loading, is estimated), so a crisis that draws "
-        "states in on one side can draw them in on the other. The forecast P(military help to "
+        "P(military) = logistic(η − c_3), the same model's top category. Each conflict has "
+        "one effect per side, correlated across the two (ρ, estimated; a scale of its own on "
+        "the aggressor's side), so a crisis that draws states in on one side can draw them in "
+        "on the other. The forecast P(military help to "
         "the target) is (1 − P(aggressor)) · P(military | not on the aggressor's side).",
         "",
         "Coding: obligations are indicators against no commitment; 0/1 flags unscaled; "
@@ -276,7 +243,7 @@ def render_model_card(
     ]
     for term, r in cov.iterrows():
         out.append(
-            f"| {term} | {_PLAIN.get(str(term).removeprefix('aggressor:'), str(term))} | "
+            f"| {term} | {MEANINGS.get(str(term).removeprefix('aggressor:'), str(term))} | "
             f"{_fmt(r['odds_ratio'])} | "
             f"{_fmt(r['or_lower'])} – {_fmt(r['or_upper'])} | "
             f"{_words(r['or_lower'], r['or_upper'])} |"

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .analogues import closest_analogues
-from .design import GROUPS, make_design
+from .design import GROUPS, MEANINGS, make_design
 from .joint import (
     LEVELS,
     coalition_sizes,
@@ -39,9 +39,16 @@ from .joint import (
     likely_coalitions,
     responder_summary,
 )
-from .model import ConvergenceWarning, Fit, aggressor_logit, category_probs, linear_predictor
+from .model import (
+    ConvergenceWarning,
+    Fit,
+    aggressor_logit,
+    category_probs,
+    contributions,
+    linear_predictor,
+)
 from .model.predictive import _logistic, unconditional_probs
-from .model.priors import conflict_scales
+from .model.priors import conflict_scales, new_conflict_effects
 from .prediction import Prediction
 from .scenario import Scenario, scenario_rows
 
@@ -75,10 +82,15 @@ def _resample(d: dict[str, np.ndarray], design, fit: Fit, draws: int, rng) -> di
             new = [i for i, lab in enumerate(design.labels[g]) if lab not in known]
             if sigma is None or not new:
                 continue
-            if g == "conflict":  # the scenario's crisis scale
+            if g == "conflict":  # the scenario's crisis scale; both sides' effects
                 scale = conflict_scales(design, d)[idx[n:]][:, new]
-            else:
-                scale = np.asarray(sigma)[idx[n:], None]
+                repeats = {k: np.asarray(v)[idx[n:]] for k, v in d.items()}
+                target, aggressor = new_conflict_effects(repeats, scale, rng)
+                out[g][n:, new] = target
+                if "conflict_aggressor" in out:
+                    out["conflict_aggressor"][n:, new] = aggressor
+                continue
+            scale = np.asarray(sigma)[idx[n:], None]
             out[g][n:, new] = rng.standard_normal((draws - n, len(new))) * scale
     return out
 
@@ -185,4 +197,27 @@ def predict(
         p_aggressor=p_aggressor,
         sided=sided,
         n_target_pool=len(scenario.responders),
+        grounds=_grounds(design, fit, rows["supporter"]),
     )
+
+
+def _grounds(design, fit: Fit, names) -> pd.DataFrame:
+    """Each responder's reasons: covariate contributions and its own record (log odds).
+
+    From the posterior draws themselves (not the resampled simulation draws), so they carry
+    no simulation noise.
+    """
+    post = fit.draws()
+    target, aggressor = contributions(design, post, fit.design.X.mean(axis=0))
+    known = {lab: j for j, lab in enumerate(fit.design.labels["supporter"])}
+    recs = []
+    for i, name in enumerate(names):
+        for side, contrib in (("target", target), ("aggressor", aggressor)):
+            for k, term in enumerate(design.covariates):
+                recs.append((str(name), side, term, MEANINGS.get(term, term), contrib[i, k]))
+        label = design.labels["supporter"][design.index["supporter"][i]]
+        if label in known and "supporter" in post:  # the state's own record (target side)
+            own = float(np.mean(post["supporter"][:, known[label]]))
+            recs.append((str(name), "target", "supporter", "its own record", own))
+    cols = ["responder", "side", "term", "meaning", "contribution"]
+    return pd.DataFrame(recs, columns=cols)

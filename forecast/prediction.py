@@ -65,6 +65,12 @@ class Prediction:
         The first ``n_target_pool`` responders are the scenario's ``responders`` (the
         target's potential helpers); the rest are its ``aggressor_helpers`` not already
         listed. Default: all of them.
+    grounds : pandas.DataFrame, optional
+        The reasons behind each responder's forecast: ``responder``, ``side`` (``target``:
+        the odds of more help to the target; ``aggressor``: of fighting for the aggressor),
+        ``term`` (a covariate, or ``supporter`` for the state's own record), ``meaning`` and
+        ``contribution`` (posterior mean log odds against a row at the training means; see
+        :func:`forecast.model.contributions`). :meth:`reasons` picks the strongest.
 
     Notes
     -----
@@ -88,6 +94,7 @@ class Prediction:
     p_aggressor: np.ndarray | None = None
     sided: np.ndarray | None = None
     n_target_pool: int | None = None
+    grounds: pd.DataFrame | None = None
 
     @property
     def _pool(self) -> int:
@@ -208,6 +215,35 @@ class Prediction:
         )
         return frame
 
+    def reasons(self, n: int = 3, min_abs: float = 0.25) -> pd.DataFrame:
+        """The strongest reasons behind each responder's forecast.
+
+        Parameters
+        ----------
+        n : int, default 3
+            Reasons per responder and side.
+        min_abs : float, default 0.25
+            Leave out contributions smaller than this (log odds).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :attr:`grounds` with ``|contribution| >= min_abs``, the ``n``
+            largest in absolute value per responder and side (the target side first), in
+            responder order; empty
+            when the prediction has no grounds.
+        """
+        cols = ["responder", "side", "term", "meaning", "contribution"]
+        if self.grounds is None or self.grounds.empty:
+            return pd.DataFrame(columns=cols)
+        g = self.grounds[self.grounds["contribution"].abs() >= min_abs].copy()
+        g["_order"] = g["responder"].map({r: i for i, r in enumerate(self.responders)})
+        g["_side"] = g["side"].map({"target": 0, "aggressor": 1})
+        g["_abs"] = -g["contribution"].abs()
+        g = g.sort_values(["_order", "_side", "_abs"], kind="stable")
+        g = g.groupby(["responder", "side"], sort=False).head(n)
+        return g[cols].reset_index(drop=True)
+
     def to_dict(self) -> dict[str, Any]:
         """Return everything as a JSON-ready dict (plain numbers and lists, None for NaN).
 
@@ -222,7 +258,7 @@ class Prediction:
             ``p_all``, ``expected_size``, ``most_likely``), ``aggressor_side``
             (``size_distribution``, ``p_none``, ``p_any``, ``expected_size``),
             ``p_target_side_larger``, ``conditional`` (``responders`` and ``matrix``, row =
-            the condition) and ``analogues``.
+            the condition), ``analogues`` and ``reasons`` (:meth:`reasons`).
         """
         s = self.scenario
         frame = self.responders_frame()
@@ -279,6 +315,7 @@ class Prediction:
                 "matrix": self.conditional().to_numpy().tolist(),
             },
             "analogues": self.analogues.to_dict("records"),
+            "reasons": self.reasons().to_dict("records"),
         }
         return _plain(out)
 

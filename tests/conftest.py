@@ -134,8 +134,14 @@ def _stand_in_fit(
         (beta_a + rng.normal(0, 0.2, (s, beta_a.size)))[None],
     )
     post["alpha_aggressor"] = (("chain", "draw"), np.full((1, s), fm.SIM_ALPHA_AGGRESSOR))
-    post["loading_aggressor"] = (("chain", "draw"), np.full((1, s), fm.SIM_LOADING_AGGRESSOR))
+    post["rho_conflict"] = (("chain", "draw"), np.full((1, s), fm.SIM_RHO_CONFLICT))
     post["sigma_conflict_dispute"] = (("chain", "draw"), np.full((1, s), 0.4))
+    post["sigma_conflict_aggressor"] = (("chain", "draw"), np.full((1, s), 0.5))
+    n_conflicts = len(design.labels["conflict"])
+    post["conflict_aggressor_effect"] = (
+        ("chain", "draw", "conflict"),
+        rng.normal(0, 0.5, (1, s, n_conflicts)),
+    )
     for g in GROUPS:
         effect = rng.normal(0, 0.5, (1, s, len(design.labels[g])))
         post[f"sigma_{g}"] = (("chain", "draw"), np.full((1, s), 0.5))

@@ -47,7 +47,8 @@ def test_prior_draws_match_the_graph(design, graph_prior):
     for k in range(3):
         _same_distribution(ours["cutpoints_centred"][:, k], graph_cut[:, k], f"cutpoint {k}")
     _same_distribution(ours["beta_aggressor"], graph_prior["beta_aggressor"].values, "beta_a")
-    for name in ("alpha_aggressor_centred", "loading_aggressor", "sigma_conflict_dispute"):
+    names = ("alpha_aggressor_centred", "rho_conflict", "sigma_conflict_dispute")
+    for name in (*names, "sigma_conflict_aggressor"):
         _same_distribution(ours[name], graph_prior[name].values, name)
     for g in GROUPS:
         _same_distribution(ours[f"sigma_{g}"], graph_prior[f"sigma_{g}"].values, f"sigma_{g}")
@@ -60,6 +61,12 @@ def test_prior_draws_match_the_graph(design, graph_prior):
                 (ours["conflict_z"] if g == "conflict" else ours[g]).sum(axis=1), 0, atol=1e-9
             )
             _same_distribution(ours[g], graph_eff, f"{g} effects")
+    agg = graph_prior["conflict_aggressor_effect"].values
+    _same_distribution(ours["conflict_aggressor"], agg, "aggressor-side conflict effects")
+    # the two sides' effects of one conflict are correlated rho_conflict, as in the graph
+    ours_corr = np.mean(ours["conflict_aggressor"] * ours["conflict_z"], axis=1)
+    graph_corr = np.mean(agg * graph_prior["conflict_z"].values, axis=1)
+    _same_distribution(ours_corr, graph_corr, "conflict effects' cross-moment")
     assert set(design.dispute) == {0, 1}  # both crisis scales are exercised
 
 

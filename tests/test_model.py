@@ -390,7 +390,7 @@ def test_saved_attributes(saved, fitted):
     tree = xr.open_datatree(saved, engine="h5netcdf")
     a = dict(tree.attrs)
     tree.close()
-    assert a["schema_version"] == SCHEMA_VERSION and a["forecast_format"] == "forecast-fit/2"
+    assert a["schema_version"] == SCHEMA_VERSION and a["forecast_format"] == "forecast-fit/3"
     assert json.loads(a["covariates"]) == list(COVARIATES)
     assert set(json.loads(a["labels"])) == set(GROUPS)
     assert json.loads(a["priors"]) == fitted[0].priors

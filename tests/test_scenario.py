@@ -388,7 +388,7 @@ class _StubFit:
         # nobody fights for the aggressor: the target side alone, as before both sides
         d["beta_aggressor"] = np.zeros((s, len(design.covariates)))
         d["alpha_aggressor"] = np.full(s, -50.0)
-        d["loading_aggressor"] = np.zeros(s)
+        d["conflict_aggressor"] = np.zeros((s, len(design.labels["conflict"])))
         return d
 
 

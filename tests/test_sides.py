@@ -122,6 +122,36 @@ def test_prediction_gives_both_sides(tiny_fit):
     assert "p_sided_with_aggressor" in set(p.to_frame()["quantity"])
 
 
+def test_reasons_are_the_largest_covariate_contributions(tiny_fit):
+    from forecast.coalition import predict
+
+    s = Scenario(
+        "x", 2026, "Russia", "Estonia", ("Finland", "Latvia"), aggressor_helpers=("Belarus",)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fm.ConvergenceWarning)
+        p = predict(tiny_fit, s, draws=300, seed=1, n_analogues=0)
+    g = p.grounds
+    # a contribution is the posterior-mean coefficient times (x - training mean)
+    design = make_design(scenario_rows(s), tiny_fit.design.scaling)
+    d = tiny_fit.draws()
+    k = list(design.covariates).index("contiguous")
+    xbar = tiny_fit.design.X.mean(axis=0)[k]
+    for side, beta in (("target", d["beta"]), ("aggressor", d["beta_aggressor"])):
+        row = g[(g["responder"] == "Finland") & (g["side"] == side) & (g["term"] == "contiguous")]
+        expected = beta[:, k].mean() * (design.X[0, k] - xbar)
+        assert row["contribution"].item() == pytest.approx(expected, rel=1e-9)
+    r = p.reasons(n=2, min_abs=0.0)
+    assert r.groupby(["responder", "side"]).size().max() == 2
+    assert r["responder"].drop_duplicates().tolist() == ["Finland", "Latvia", "Belarus"]
+    for (name, side), sub in r.groupby(["responder", "side"]):
+        pool = g[(g["responder"] == name) & (g["side"] == side)]["contribution"].abs()
+        assert sub["contribution"].abs().tolist() == sorted(pool, reverse=True)[:2]
+    assert (p.reasons(min_abs=0.5)["contribution"].abs() >= 0.5).all()
+    assert p.to_dict()["reasons"] == p.reasons().to_dict("records")
+    assert r["side"].tolist()[:2] == ["target", "target"]  # the target side first
+
+
 def test_scores_by_scale_hand_worked():
     pred = pd.DataFrame(
         {

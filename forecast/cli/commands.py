@@ -105,7 +105,7 @@ def predict_command(scenario: Path, model_path, fmt: str, draws, seed) -> None:
 
 
 def _prediction_table(p) -> str:
-    """Render a prediction for a terminal: headline, responders, coalitions, analogues."""
+    """Render a prediction for a terminal: headline, responders, coalitions, reasons, analogues."""
     s = p.scenario
     lines = [
         f"{s.name}: {s.aggressor} attacks {s.target} ({s.year}); {p.draws} simulated draws",
@@ -136,6 +136,16 @@ def _prediction_table(p) -> str:
     coalitions = p.coalitions(5)
     coalitions["members"] = [", ".join(m) or "(no one)" for m in coalitions["members"]]
     lines += ["Most likely coalitions (military help)", coalitions.to_string(index=False), ""]
+    reasons = p.reasons()
+    if len(reasons):
+        lines.append("Strongest reasons (log odds against an average case; + means more likely)")
+        for (name, side), g in reasons.groupby(["responder", "side"], sort=False):
+            what = f"helps {s.target}" if side == "target" else f"fights for {s.aggressor}"
+            terms = "; ".join(
+                f"{m} {c:+.1f}" for m, c in zip(g["meaning"], g["contribution"], strict=True)
+            )
+            lines.append(f"  {name}, {what}: {terms}")
+        lines.append("")
     if len(p.analogues):
         cols = ["responder", "conflict", "year", "target", "aggressor", "supporter"]
         cols = [c for c in [*cols, "obligation", "military", "response"] if c in p.analogues]

@@ -79,6 +79,42 @@ CONTINUOUS: tuple[str, ...] = (
     "shared_igos",
 )
 #: Crisis scales: a conflict is war-scale (COW wars, curated cases and scenarios by default)
+#: Each covariate in words (the model card's and the forecasts' grounds' wording).
+MEANINGS: dict[str, str] = {
+    "obligation_consultation": "a consultation pact (vs no commitment)",
+    "obligation_nonaggression": "a non-aggression pact (vs no commitment)",
+    "obligation_neutrality": "a neutrality pact (vs no commitment)",
+    "obligation_offense": "an offensive alliance (vs no commitment)",
+    "obligation_defense": "a defence pact (vs no commitment)",
+    "conditional": "the commitment carries conditions",
+    "supporter_major": "the supporter is a major power",
+    "target_major": "the target is a major power",
+    "aggressor_major": "the aggressor is a major power",
+    "both_democracies": "supporter and target are both democracies",
+    "democracy_missing": "democracy status unknown",
+    "contiguous": "the supporter borders the target or the aggressor",
+    "aggressor_nuclear": "the aggressor is nuclear-armed",
+    "supporter_nuclear": "the supporter is nuclear-armed",
+    "log_capability_ratio": "one s.d. more supporter/aggressor capability (log CINC ratio)",
+    "capability_missing": "capability scores unknown",
+    "log1p_alliance_age": "one s.d. older alliance (log years), within alliances",
+    "event_mid": "a militarised dispute (vs a war)",
+    "event_curated": "a curated case (vs a COW war)",
+    "invoked_defense": "a defense pact whose casus foederis arose (added to the pact's own)",
+    "invoked_offense": "an offense pact whose casus foederis arose (added to the pact's own)",
+    "invoked_other": "another commitment whose occasion arose (consultation, neutrality, ...)",
+    "invoked_unknown": "a commitment whose invocation the rules cannot decide",
+    "aggressor_obligation_defense": "a defense pact with the aggressor",
+    "aggressor_obligation_offense": "an offense pact with the aggressor",
+    "aggressor_obligation_other": "a weaker commitment to the aggressor",
+    "aggressor_invoked": "the commitment to the aggressor applies to this attack",
+    "rival_aggressor": "a strategic rival of the aggressor",
+    "rival_target": "a strategic rival of the target",
+    "log_distance": "log distance to the target (standardised)",
+    "shared_igos": "IGOs shared with the target (standardised)",
+    "target_entered": "the state in need entered the war by its own act",
+}
+
 #: or a dispute (a MID, or a scenario with ``scale = "dispute"``).
 SCALES: tuple[str, ...] = ("war", "dispute")
 #: Era labels: pre-1914, the world wars, the Cold War, after the Cold War.

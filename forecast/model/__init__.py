@@ -46,6 +46,7 @@ from .predictive import (
     CUTPOINTS,
     aggressor_logit,
     category_probs,
+    contributions,
     linear_predictor,
     outcome_probs,
     pointwise_log_likelihood,
@@ -56,7 +57,7 @@ from .simulate import SIM_ALPHA_AGGRESSOR as SIM_ALPHA_AGGRESSOR
 from .simulate import SIM_BETA as SIM_BETA
 from .simulate import SIM_BETA_AGGRESSOR as SIM_BETA_AGGRESSOR
 from .simulate import SIM_CUTPOINTS as SIM_CUTPOINTS
-from .simulate import SIM_LOADING_AGGRESSOR as SIM_LOADING_AGGRESSOR
+from .simulate import SIM_RHO_CONFLICT as SIM_RHO_CONFLICT
 from .simulate import SIM_SIGMA as SIM_SIGMA
 from .simulate import prior_predictive, simulate_cases
 
@@ -69,6 +70,7 @@ __all__ = [
     "aggressor_logit",
     "build_model",
     "category_probs",
+    "contributions",
     "data_hash",
     "diagnose",
     "draw_prior",

@@ -82,17 +82,21 @@ def build_model(
     Returns
     -------
     pymc.Model
-        Two parts sharing the conflict effect. The side: ``P(fights for the aggressor) =
-        logistic(alpha_aggressor + X beta_aggressor + loading_aggressor * conflict)``,
+        Two parts with correlated conflict effects. The side: ``P(fights for the
+        aggressor) = logistic(alpha_aggressor + X beta_aggressor + conflict_aggressor)``,
         observed as ``aggressor`` on every row with an outcome. The level of help to the
         target, on the rows that did not side with the aggressor: ordered logistic with
         ``eta = X beta + effects`` and ``cutpoints``, observed as ``response`` (coded levels)
         or ``military`` (rows coded only for fighting: the top category). Free variables
         ``beta``, ``beta_aggressor``, ``cutpoints_centred``, ``alpha_aggressor_centred``,
-        ``loading_aggressor``, ``sigma_<group>``, ``sigma_conflict_dispute`` and the group
-        effects ``<group>_effect`` (dims ``<group>``; raw ``<group>_z`` when non-centred; the
-        conflict effect always non-centred, with scale ``sigma_conflict`` in war-scale crises
-        and ``sigma_conflict_dispute`` in disputes).
+        ``sigma_<group>``, ``sigma_conflict_dispute``, ``sigma_conflict_aggressor``,
+        ``rho_conflict_unit`` (``(rho_conflict + 1) / 2``) and the group effects
+        ``<group>_effect`` (dims ``<group>``; raw ``<group>_z`` when non-centred). The
+        conflict effects are always non-centred: the target side's is ``scale * conflict_z``
+        with ``scale`` ``sigma_conflict`` in war-scale crises and ``sigma_conflict_dispute``
+        in disputes; the aggressor side's, ``conflict_aggressor_effect``, is
+        ``sigma_conflict_aggressor * (rho * conflict_z + sqrt(1 - rho^2) *
+        conflict_aggressor_z)``.
 
     Raises
     ------
@@ -112,7 +116,7 @@ def build_model(
     coords.update({g: list(design.labels[g]) for g in GROUPS})
     mu, sd = _beta_prior(priors, design.covariates)
     amu, asd = _beta_prior(priors, design.covariates, "beta_aggressor")
-    cp, ap, lp = priors["cutpoints"], priors["alpha_aggressor"], priors["loading_aggressor"]
+    cp, ap, rp = priors["cutpoints"], priors["alpha_aggressor"], priors["rho_conflict"]
     with pm.Model(coords=coords) as model:
         beta = pm.Normal("beta", mu=mu, sigma=sd, dims="covariate")
         beta_a = pm.Normal("beta_aggressor", mu=amu, sigma=asd, dims="covariate")
@@ -131,15 +135,14 @@ def build_model(
         pm.Deterministic("cutpoints", cut + pt.dot(xbar, beta), dims="cutpoint")
         alpha_c = pm.Normal("alpha_aggressor_centred", mu=ap["mu"], sigma=ap["sigma"])
         pm.Deterministic("alpha_aggressor", alpha_c - pt.dot(xbar, beta_a))
-        loading = pm.Normal("loading_aggressor", mu=lp["mu"], sigma=lp["sigma"])
         Xc = design.X - xbar
         eta = pt.dot(Xc, beta)
         eta_a = alpha_c + pt.dot(Xc, beta_a)
         # Rows of one conflict share their conflict, era, alliance and alliance-conflict
         # levels: those four effects are summed once per distinct combination ("cell") and
         # gathered to the rows once: a fifth less time per gradient on the real table
-        # (tests/benchmarks/bench_gradient.py). The aggressor side shares the conflict
-        # effect, scaled by its loading.
+        # (tests/benchmarks/bench_gradient.py). The aggressor side has its own conflict
+        # effect, correlated with the target side's.
         cell_groups = [g for g in GROUPS if g != "supporter"]
         cells, cell_of_row = np.unique(
             np.column_stack([design.index[g] for g in cell_groups]), axis=0, return_inverse=True
@@ -150,12 +153,23 @@ def build_model(
             sigma = _scale_rv(pm, f"sigma_{g}", priors[f"sigma_{g}"])
             if g == "conflict":
                 sigma_d = _scale_rv(pm, "sigma_conflict_dispute", priors["sigma_conflict_dispute"])
+                sigma_a = _scale_rv(
+                    pm, "sigma_conflict_aggressor", priors["sigma_conflict_aggressor"]
+                )
+                unit = pm.Beta("rho_conflict_unit", alpha=rp["alpha"], beta=rp["beta"])
+                rho = pm.Deterministic("rho_conflict", 2.0 * unit - 1.0)
             if len(design.labels[g]) < 2:  # one level: its zero-sum effect is 0
                 continue
             if g == "conflict":  # always non-centred: its scale differs by crisis scale
                 raw = pm.ZeroSumNormal("conflict_z", sigma=1.0, dims=g)
+                raw_a = pm.ZeroSumNormal("conflict_aggressor_z", sigma=1.0, dims=g)
                 scale = pt.switch(design.dispute.astype(bool), sigma_d, sigma)
                 eff = pm.Deterministic("conflict_effect", scale * raw, dims=g)
+                eff_a = pm.Deterministic(
+                    "conflict_aggressor_effect",
+                    sigma_a * (rho * raw + pt.sqrt(1.0 - rho**2) * raw_a),
+                    dims=g,
+                )
             elif centred[g]:
                 eff = pm.ZeroSumNormal(f"{g}_effect", sigma=sigma, dims=g)
             else:
@@ -169,7 +183,9 @@ def build_model(
             else:
                 cell_eta = cell_eta + eff[idx]
                 if g == "conflict":
-                    cell_eta_a = cell_eta_a + loading * eff[idx]
+                    if (idx < 0).any():
+                        eff_a = pt.concatenate([eff_a, pt.zeros(1)])
+                    cell_eta_a = cell_eta_a + eff_a[idx]
         eta = eta + cell_eta[cell_of_row.ravel()]
         eta_a = eta_a + cell_eta_a[cell_of_row.ravel()]
         # two parts: the side (fight for the aggressor or not) on every row with an outcome,

@@ -7,6 +7,11 @@ from typing import Any
 
 import numpy as np
 
+#: Suffixes of the sampler's raw variables (non-centred effects, centred cutpoints and
+#: intercept, the correlation's unit-interval form): functions of stored variables, neither
+#: stored nor diagnosed.
+RAW_SUFFIXES: tuple[str, ...] = ("_z", "_centred", "_unit")
+
 #: Convergence rule: every parameter's r-hat <= 1.01, bulk and tail ESS >= 400, no
 #: divergences, E-BFMI >= 0.3 in every chain.
 RULES: dict[str, float] = {"rhat": 1.01, "ess": 400.0, "ebfmi": 0.3}
@@ -93,7 +98,7 @@ def diagnose(idata) -> Diagnostics:
     import arviz as az
 
     post = idata["posterior"].to_dataset()
-    post = post[[v for v in post.data_vars if not str(v).endswith(("_z", "_centred"))]]
+    post = post[[v for v in post.data_vars if not str(v).endswith(RAW_SUFFIXES)]]
 
     def worst(ds, fn) -> float:
         vals = [np.asarray(ds[v]).ravel() for v in ds.data_vars]

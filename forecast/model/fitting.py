@@ -12,7 +12,7 @@ from ..design import Design, make_design
 from ..errors import ConvergenceWarning
 from .backend import build_model
 from .defaults import API_FIT, SAMPLER_DEFAULTS
-from .diagnostics import diagnose
+from .diagnostics import RAW_SUFFIXES, diagnose
 from .predictive import pointwise_log_likelihood
 from .priors import merge_priors
 from .result import Fit, data_hash, posterior_draws
@@ -133,13 +133,13 @@ def fit(
         "compute_convergence_checks": False,
         "quiet": True,
     }
-    # Stored: coefficients, cutpoints, intercept, loading, scales and group effects. The raw
+    # Stored: coefficients, cutpoints, intercept, correlation, scales and group effects. The raw
     # non-centred effects (``<group>_z``) and the centred cutpoints and intercept are
     # functions of these and would double the size of a saved fit.
     kwargs["var_names"] = [
         v.name
         for v in (*model.free_RVs, *model.deterministics)
-        if not v.name.endswith(("_z", "_centred"))
+        if not v.name.endswith(RAW_SUFFIXES)
     ]
     kwargs["nuts"] = {"target_accept": target_accept}
     if name == "nutpie":

@@ -19,7 +19,7 @@ from ..errors import ForecastError, ModelMismatchError, NotFittedError
 from .diagnostics import Diagnostics
 from .result import Fit
 
-FORMAT = "forecast-fit/2"  # 2: the side decision and crisis scales (issue 15)
+FORMAT = "forecast-fit/3"  # 2: the side decision and crisis scales; 3: correlated conflict effects
 
 
 # ---------------------------------------------------------------------------------------------

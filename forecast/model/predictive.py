@@ -66,16 +66,16 @@ def linear_predictor(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray
 def aggressor_logit(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
     """The aggressor side's linear predictor per draw and row, ``(S, n_rows)`` (numpy only).
 
-    ``alpha_aggressor + X beta_aggressor + loading_aggressor * conflict effect``; its
-    logistic is P(fights for the aggressor).
+    ``alpha_aggressor + X beta_aggressor + conflict_aggressor`` (the aggressor side's
+    conflict effect); its logistic is P(fights for the aggressor).
 
     Parameters
     ----------
     design : Design
         Rows to predict, on the training scale.
     draws : dict of str to numpy.ndarray
-        ``alpha_aggressor`` ``(S,)``, ``beta_aggressor`` ``(S, n_covariates)``,
-        ``loading_aggressor`` ``(S,)`` and ``conflict`` ``(S, n_conflicts)``.
+        ``alpha_aggressor`` ``(S,)``, ``beta_aggressor`` ``(S, n_covariates)`` and
+        ``conflict_aggressor`` ``(S, n_conflicts)`` (missing: 0).
 
     Returns
     -------
@@ -84,12 +84,40 @@ def aggressor_logit(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
     """
     beta = np.asarray(draws["beta_aggressor"], dtype=float)
     eta = np.asarray(draws["alpha_aggressor"], dtype=float)[:, None] + beta @ design.X.T
-    if "conflict" in draws:
-        eff = np.asarray(draws["conflict"], dtype=float)
+    if "conflict_aggressor" in draws:
+        eff = np.asarray(draws["conflict_aggressor"], dtype=float)
         ext = np.concatenate([eff, np.zeros((eff.shape[0], 1))], axis=1)
-        loading = np.asarray(draws["loading_aggressor"], dtype=float)[:, None]
-        eta = eta + loading * ext[:, design.index["conflict"]]
+        eta = eta + ext[:, design.index["conflict"]]
     return eta
+
+
+def contributions(
+    design: Design, draws: dict[str, np.ndarray], xbar: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each covariate's share of each row's linear predictors, against an average row.
+
+    ``beta_k * (x_k - xbar_k)`` averaged over the draws, on the log-odds scale: how far that
+    covariate moves the row's odds of more help to the target (and, separately, of fighting
+    for the aggressor) from those of a row at the training means.
+
+    Parameters
+    ----------
+    design : Design
+        Rows, on the training scale.
+    draws : dict of str to numpy.ndarray
+        ``beta`` and ``beta_aggressor``, ``(S, n_covariates)``.
+    xbar : numpy.ndarray
+        The training covariate means, ``(n_covariates,)``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Target side and aggressor side, each ``(n_rows, n_covariates)``.
+    """
+    dx = design.X - np.asarray(xbar, dtype=float)[None, :]
+    beta = np.asarray(draws["beta"], dtype=float).mean(axis=0)
+    beta_a = np.asarray(draws["beta_aggressor"], dtype=float).mean(axis=0)
+    return dx * beta[None, :], dx * beta_a[None, :]
 
 
 def outcome_probs(design: Design, draws: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

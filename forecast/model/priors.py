@@ -20,18 +20,22 @@ from ..design import COVARIATES, GROUPS, Design
 #: nondegenerate penalized likelihood estimator for variance parameters in multilevel models")
 #: keeps it away from zero. Add ``beta_<covariate>`` (a Normal) to give one coefficient its own
 #: prior. The aggressor side (fighting for the aggressor) has its own intercept (at the
-#: covariate means; the base rate is about 0.4%, logit -5.5), coefficients, and a loading on
-#: the shared conflict effect. ``sigma_conflict`` is the conflict effect's scale in war-scale
-#: crises, ``sigma_conflict_dispute`` in disputes (MIDs).
+#: covariate means; the base rate is about 0.4%, logit -5.5), coefficients and conflict
+#: effect. ``sigma_conflict`` is the target side's conflict-effect scale in war-scale crises,
+#: ``sigma_conflict_dispute`` in disputes (MIDs), ``sigma_conflict_aggressor`` the aggressor
+#: side's; ``rho_conflict`` is the correlation of a conflict's two effects, its prior a
+#: ``Beta(2, 2)`` on ``(rho + 1) / 2`` (mean 0, 95% within -0.81..0.81, the LKJ(2) prior of
+#: a 2 x 2 correlation).
 DEFAULT_PRIORS: dict[str, dict[str, Any]] = {
     "beta": {"dist": "Normal", "mu": 0.0, "sigma": 1.0},
     "cutpoints": {"dist": "Normal", "mu": 0.0, "sigma": 2.5},
     "alpha_aggressor": {"dist": "Normal", "mu": -5.0, "sigma": 2.0},
     "beta_aggressor": {"dist": "Normal", "mu": 0.0, "sigma": 1.0},
-    "loading_aggressor": {"dist": "Normal", "mu": 0.0, "sigma": 1.0},
     "sigma_supporter": {"dist": "HalfNormal", "sigma": 1.0},
     "sigma_conflict": {"dist": "HalfNormal", "sigma": 1.0},
     "sigma_conflict_dispute": {"dist": "HalfNormal", "sigma": 1.0},
+    "sigma_conflict_aggressor": {"dist": "HalfNormal", "sigma": 1.0},
+    "rho_conflict": {"dist": "Beta", "alpha": 2.0, "beta": 2.0},
     "sigma_alliance": {"dist": "HalfNormal", "sigma": 0.5},
     "sigma_era": {"dist": "Gamma", "alpha": 2.0, "beta": 4.0},
     "sigma_alliance_conflict": {"dist": "HalfNormal", "sigma": 0.5},
@@ -79,7 +83,12 @@ def merge_priors(priors: dict[str, dict[str, Any]] | None = None) -> dict[str, d
         merged[name] = dict(spec)
     for name, spec in merged.items():
         dist = spec["dist"]
-        allowed = {"Normal": ("mu", "sigma")} if not name.startswith("sigma_") else _SCALE_DISTS
+        if name == "rho_conflict":
+            allowed = {"Beta": ("alpha", "beta")}
+        elif name.startswith("sigma_"):
+            allowed = _SCALE_DISTS
+        else:
+            allowed = {"Normal": ("mu", "sigma")}
         if dist not in allowed:
             raise ValueError(
                 f"priors[{name!r}]: distribution {dist!r} not one of {', '.join(allowed)}"
@@ -173,8 +182,10 @@ def draw_prior(
     a = merged["alpha_aggressor"]
     out["alpha_aggressor_centred"] = rng.normal(a["mu"], a["sigma"], draws)
     out["alpha_aggressor"] = out["alpha_aggressor_centred"] - out["beta_aggressor"] @ xbar
-    lo = merged["loading_aggressor"]
-    out["loading_aggressor"] = rng.normal(lo["mu"], lo["sigma"], draws)
+    rho = merged["rho_conflict"]
+    out["rho_conflict_unit"] = rng.beta(rho["alpha"], rho["beta"], draws)
+    out["rho_conflict"] = 2.0 * out["rho_conflict_unit"] - 1.0
+    out["sigma_conflict_aggressor"] = _scale_draws(merged["sigma_conflict_aggressor"], draws, rng)
     for g in GROUPS:
         sigma = _scale_draws(merged[f"sigma_{g}"], draws, rng)
         raw = rng.normal(size=(draws, len(design.labels[g])))
@@ -185,8 +196,12 @@ def draw_prior(
             out["sigma_conflict_dispute"] = _scale_draws(
                 merged["sigma_conflict_dispute"], draws, rng
             )
-            out["conflict_z"] = raw
+            raw_a = rng.normal(size=raw.shape)
+            if raw_a.shape[1]:
+                raw_a -= raw_a.mean(axis=1, keepdims=True)
+            out["conflict_z"], out["conflict_aggressor_z"] = raw, raw_a
             out[g] = raw * conflict_scales(design, out)
+            out["conflict_aggressor"] = aggressor_conflict_effect(out, raw, raw_a)
         else:
             out[g] = raw * sigma[:, None]
     return out
@@ -212,6 +227,59 @@ def conflict_scales(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
     dispute = np.asarray(draws.get("sigma_conflict_dispute", draws["sigma_conflict"]), float)
     flag = np.asarray(design.dispute, dtype=bool)[None, :]
     return np.where(flag, dispute[:, None], war)
+
+
+def aggressor_conflict_effect(
+    draws: dict[str, np.ndarray], z: np.ndarray, z_aggressor: np.ndarray
+) -> np.ndarray:
+    """The aggressor side's conflict effects from the two standard-normal raw effects.
+
+    ``sigma_conflict_aggressor * (rho * z + sqrt(1 - rho**2) * z_aggressor)``: correlated
+    ``rho`` with the target side's effect ``scale * z``, as the graph builds it.
+
+    Parameters
+    ----------
+    draws : dict of str to numpy.ndarray
+        ``sigma_conflict_aggressor`` and ``rho_conflict``, shape ``(S,)``.
+    z, z_aggressor : numpy.ndarray
+        The raw effects, ``(S, n_conflicts)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(S, n_conflicts)``.
+    """
+    rho = np.asarray(draws["rho_conflict"], dtype=float)[:, None]
+    sigma = np.asarray(draws["sigma_conflict_aggressor"], dtype=float)[:, None]
+    return sigma * (rho * z + np.sqrt(1.0 - rho**2) * z_aggressor)
+
+
+def new_conflict_effects(
+    draws: dict[str, np.ndarray], scales: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw new conflicts' effects on both sides from their population.
+
+    Parameters
+    ----------
+    draws : dict of str to numpy.ndarray
+        ``sigma_conflict_aggressor`` and ``rho_conflict`` ``(S,)``; without them (the
+        aggressor side has no conflict effect) the aggressor-side effects are 0.
+    scales : numpy.ndarray
+        The target side's scale of each new conflict, ``(S, n_new)`` (see
+        :func:`conflict_scales`).
+    rng : numpy.random.Generator
+        Randomness.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The target side's and the aggressor side's effects, each ``(S, n_new)``.
+    """
+    z = rng.standard_normal(scales.shape)
+    z_a = rng.standard_normal(scales.shape)
+    if "rho_conflict" not in draws:
+        return z * scales, np.zeros(scales.shape)
+    return z * scales, aggressor_conflict_effect(draws, z, z_a)
 
 
 def _scale_draws(spec: dict[str, Any], size: int, rng: np.random.Generator) -> np.ndarray:

@@ -13,9 +13,9 @@ import pandas as pd
 
 from ..cases import to_csv_text
 from ..design import GROUPS, Design
-from .diagnostics import Diagnostics
+from .diagnostics import RAW_SUFFIXES, Diagnostics
 from .predictive import CUTPOINTS, outcome_probs
-from .priors import conflict_scales
+from .priors import conflict_scales, new_conflict_effects
 
 
 def data_hash(cases: pd.DataFrame) -> str:
@@ -55,7 +55,7 @@ def posterior_draws(idata) -> dict[str, np.ndarray]:
     post = idata["posterior"].to_dataset()
     out = {}
     for name in post.data_vars:
-        if str(name).endswith(("_z", "_centred")):
+        if str(name).endswith(RAW_SUFFIXES):
             continue
         a = np.asarray(post[name].transpose("chain", "draw", ...).values, dtype=float)
         out[str(name).removesuffix("_effect")] = a.reshape((a.shape[0] * a.shape[1], *a.shape[2:]))
@@ -149,17 +149,25 @@ class Fit:
         for g in GROUPS:
             known = {lab: i for i, lab in enumerate(self.design.labels[g])}
             fitted = base.get(g, np.zeros((n, len(self.design.labels[g]))))
-            if g == "conflict":  # a new conflict's scale: war-scale or dispute
-                scales = conflict_scales(design, base)
-            else:
-                scales = np.repeat(base[f"sigma_{g}"][:, None], len(design.labels[g]), axis=1)
-            cols = []
-            for j, lab in enumerate(design.labels[g]):
+            labels = design.labels[g]
+            new = [j for j, lab in enumerate(labels) if lab not in known]
+            out[g] = np.zeros((n, len(labels)))
+            for j, lab in enumerate(labels):
                 if lab in known:
-                    cols.append(fitted[:, known[lab]])
-                else:
-                    cols.append(rng.normal(0.0, 1.0, n) * scales[:, j])
-            out[g] = np.column_stack(cols) if cols else np.zeros((n, 0))
+                    out[g][:, j] = fitted[:, known[lab]]
+            if g != "conflict":
+                out[g][:, new] = rng.normal(0.0, 1.0, (n, len(new))) * base[f"sigma_{g}"][:, None]
+                continue
+            # a new conflict's two effects: the target side's scale is war-scale or dispute
+            fitted_a = base.get("conflict_aggressor", np.zeros_like(fitted))
+            out["conflict_aggressor"] = np.zeros((n, len(labels)))
+            for j, lab in enumerate(labels):
+                if lab in known:
+                    out["conflict_aggressor"][:, j] = fitted_a[:, known[lab]]
+            scales = conflict_scales(design, base)[:, new]
+            out[g][:, new], out["conflict_aggressor"][:, new] = new_conflict_effects(
+                base, scales, rng
+            )
         return out
 
     def predict_proba(
@@ -193,7 +201,7 @@ class Fit:
         -------
         pandas.DataFrame
             Indexed by ``term``; columns ``kind`` (covariate, cutpoint, aggressor covariate,
-            aggressor for its intercept and conflict loading, scale), ``mean``,
+            aggressor for its intercept, scale, correlation for ``rho_conflict``), ``mean``,
             ``sd``, ``lower``, ``upper``, ``odds_ratio`` (exp of the posterior median),
             ``or_lower``, ``or_upper`` (covariates only), ``r_hat``, ``ess_bulk``.
         """
@@ -214,16 +222,16 @@ class Fit:
             flat = arr.reshape(-1, arr.shape[-1])
             for i, lab in enumerate(labels):
                 rows.append(self._row(lab, kind, flat[:, i], lo_q, hi_q, rhat[i], ess[i]))
-        scalars = [
-            (name, "aggressor" if name.endswith("_aggressor") else "scale")
-            for name in ("alpha_aggressor", "loading_aggressor")
-            if name in post
-        ]
-        scalars += [(f"sigma_{g}", "scale") for g in GROUPS]
-        if "sigma_conflict_dispute" in post:
-            scalars.insert(
-                scalars.index(("sigma_conflict", "scale")) + 1, ("sigma_conflict_dispute", "scale")
-            )
+        scalars = [("alpha_aggressor", "aggressor")]
+        for g in GROUPS:
+            scalars.append((f"sigma_{g}", "scale"))
+            if g == "conflict":
+                scalars += [
+                    ("sigma_conflict_dispute", "scale"),
+                    ("sigma_conflict_aggressor", "scale"),
+                ]
+                scalars.append(("rho_conflict", "correlation"))
+        scalars = [(name, kind) for name, kind in scalars if name in post]
         for name, kind in scalars:
             v = np.asarray(post[name].values).ravel()
             rhat = float(np.asarray(az.rhat(post[[name]])[name]))

@@ -121,13 +121,14 @@ SIM_BETA_AGGRESSOR: dict[str, float] = {
     "rival_aggressor": -0.5,
     "event_mid": -1.0,
 }
-#: True aggressor-side intercept (uncentred) and loading on the conflict effect.
+#: True aggressor-side intercept (uncentred) and correlation of a conflict's two effects.
 SIM_ALPHA_AGGRESSOR = -4.0
-SIM_LOADING_AGGRESSOR = 0.5
+SIM_RHO_CONFLICT = 0.5
 SIM_SIGMA: dict[str, float] = {
     "supporter": 0.7,
     "conflict": 0.9,
     "conflict_dispute": 0.5,
+    "conflict_aggressor": 0.8,
     "alliance": 0.4,
     "era": 0.3,
     "alliance_conflict": 0.4,
@@ -147,7 +148,7 @@ def simulate_cases(
     cutpoints: tuple[float, float, float] = SIM_CUTPOINTS,
     beta_aggressor: dict[str, float] | None = None,
     alpha_aggressor: float = SIM_ALPHA_AGGRESSOR,
-    loading_aggressor: float = SIM_LOADING_AGGRESSOR,
+    rho_conflict: float = SIM_RHO_CONFLICT,
     seed: int | None = 0,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Simulate a valid typed case table from the model, with known parameters.
@@ -172,14 +173,17 @@ def simulate_cases(
         True coefficients by covariate name (default :data:`SIM_BETA`).
     sigma : dict, optional
         True group scales by group (default :data:`SIM_SIGMA`; ``conflict`` is the
-        war-scale conflicts' scale, ``conflict_dispute`` the MIDs').
+        war-scale conflicts' scale, ``conflict_dispute`` the MIDs', ``conflict_aggressor``
+        the aggressor side's).
     cutpoints : tuple of float, default (0.8, 1.6, 2.6)
         True ordered cutpoints.
     beta_aggressor : dict, optional
         True aggressor-side coefficients by covariate (default :data:`SIM_BETA_AGGRESSOR`,
         0 for the rest).
-    alpha_aggressor, loading_aggressor : float, default -4.0, 0.5
-        True aggressor-side intercept and loading on the conflict effect.
+    alpha_aggressor : float, default -4.0
+        True aggressor-side intercept.
+    rho_conflict : float, default 0.5
+        True correlation of a conflict's target-side and aggressor-side effects.
     seed : int, optional, default 0
         Seed; the same seed gives the same table.
 
@@ -302,6 +306,13 @@ def simulate_cases(
         e = rng.normal(0.0, 1.0, len(design.labels[g]))
         e = e - e.mean() if e.size else e
         if g == "conflict":
+            z_a = rng.normal(0.0, 1.0, e.size)
+            z_a = z_a - z_a.mean() if e.size else z_a
+            e_a = sigma["conflict_aggressor"] * (
+                rho_conflict * e + np.sqrt(1.0 - rho_conflict**2) * z_a
+            )
+            truth_draws["conflict_aggressor"] = e_a[None, :]
+            effects["conflict_aggressor"] = dict(zip(design.labels[g], e_a.tolist(), strict=True))
             e = e * np.where(design.dispute == 1, sigma["conflict_dispute"], sigma["conflict"])
         else:
             e = e * sigma[g]
@@ -309,7 +320,6 @@ def simulate_cases(
         effects[g] = dict(zip(design.labels[g], e.tolist(), strict=True))
     truth_draws["beta_aggressor"] = np.array([[beta_a[c] for c in design.covariates]])
     truth_draws["alpha_aggressor"] = np.array([alpha_aggressor])
-    truth_draws["loading_aggressor"] = np.array([loading_aggressor])
     p_a, _ = outcome_probs(design, truth_draws)
     sided = rng.random(len(table)) < p_a[0]
     probs = category_probs(linear_predictor(design, truth_draws), truth_draws["cutpoints"])[0]
@@ -323,7 +333,7 @@ def simulate_cases(
     truth = {
         "beta_aggressor": dict(beta_a),
         "alpha_aggressor": float(alpha_aggressor),
-        "loading_aggressor": float(loading_aggressor),
+        "rho_conflict": float(rho_conflict),
         "beta": dict(beta),
         "cutpoints": tuple(float(c) for c in cutpoints),
         "sigma": dict(sigma),
