@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "plot_backtest",
     "plot_coalition_sizes",
     "plot_coalitions",
     "plot_conditional",
@@ -390,4 +391,66 @@ def plot_coalitions(coalitions_df: pd.DataFrame, ax=None):
     _percent_axis(ax.xaxis)
     ax.set_xlabel("probability that exactly this set fights")
     ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_backtest(rows: pd.DataFrame, crises: pd.DataFrame, ax=None):
+    """Draw a backtest: each crisis's forecasts of military help beside what happened.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Per crisis and responder: ``crisis``, ``p_military`` and ``military`` (0/1), as
+        :attr:`forecast.evaluate.Backtest.rows`.
+    crises : pandas.DataFrame
+        Per crisis: ``crisis``, ``brier_model`` and ``brier_base_rate``, as
+        :attr:`forecast.evaluate.Backtest.crises` (their order is the rows' order).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One line per crisis: each responder's P(military) as a dot (filled: it fought for
+        the target; open: it did not), on a square-root scale, with the crisis's Brier
+        score against the base rate's written at the right.
+
+    Raises
+    ------
+    ValueError
+        If a needed column is missing.
+    """
+    for frame, cols in (
+        (rows, ("crisis", "p_military", "military")),
+        (crises, ("crisis", "brier_model", "brier_base_rate")),
+    ):
+        missing = [c for c in cols if c not in frame]
+        if missing:
+            raise ValueError(f"plot_backtest: missing columns {', '.join(missing)}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(8.0, 0.45 * len(crises) + 1.2))
+    names = list(crises["crisis"])
+    for i, name in enumerate(names):
+        part = rows[rows["crisis"] == name]
+        x = np.sqrt(part["p_military"].to_numpy(dtype=float))
+        fought = part["military"].to_numpy(dtype=int) == 1
+        ax.scatter(x[~fought], np.full((~fought).sum(), i), s=22, facecolors="none",
+                   edgecolors="0.35", linewidths=0.8)  # fmt: skip
+        ax.scatter(x[fought], np.full(fought.sum(), i), s=26, color="C3", zorder=3)
+    ax.set_yticks(range(len(names)), names)
+    ax.invert_yaxis()
+    ticks = [0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0]
+    ax.set_xticks(np.sqrt(ticks), [f"{t:g}" for t in ticks])
+    ax.set_xlim(0, 1.0)
+    ax.set_xlabel("forecast P(military help to the target), held out (square-root scale)")
+    for i, r in enumerate(crises.itertuples()):
+        ax.annotate(
+            f"Brier {r.brier_model:.3f} vs {r.brier_base_rate:.3f}",
+            (1.0, i), xytext=(6, 0), textcoords="offset points", va="center", fontsize=7,
+            annotation_clip=False,
+        )  # fmt: skip
+    ax.set_title("Backtest: filled = fought for the target; Brier: model vs base rate", fontsize=9)
+    ax.grid(axis="x", alpha=0.3)
     return ax

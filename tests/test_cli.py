@@ -175,6 +175,8 @@ def _evaluate_json(r, tmp_path, out):
     doc = json.loads(r.stdout)
     assert json.loads(out.read_text()) == doc
     assert (tmp_path / "p.csv").exists() and (out.parent / "evaluation-reliability.svg").exists()
+    for scale in ("war", "dispute"):  # reliability per crisis scale
+        assert (out.parent / f"evaluation-reliability-{scale}.svg").stat().st_size > 0
     assert "NOT CONVERGED" in r.stderr
     return doc
 
@@ -242,6 +244,28 @@ def test_evaluate_temporal_on_the_embedded_table_logic(
     assert [call["years"].max() for call in stand_in_folds] == [1945, 1991]
     assert all(c["settings"]["draws"] == 30 for c in stand_in_folds)
     assert "NOT CONVERGED" in r.stderr
+
+
+def test_evaluate_backtest_on_the_embedded_table_logic(
+    capfd, stand_in_folds, tmp_path, monkeypatch
+):
+    """Twelve crises, each left out of its fit; JSON, the figure and the warning."""
+    import json
+
+    from forecast.evaluate import CRISES
+
+    monkeypatch.chdir(tmp_path)
+    r = run_here(capfd, "evaluate", "--scheme", "backtest", *TEMPORAL_SETTINGS)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc == json.loads((tmp_path / "models" / "evaluation-backtest.json").read_text())
+    assert (tmp_path / "models" / "evaluation-backtest-crises.svg").stat().st_size > 0
+    assert [c["crisis"] for c in doc["crises"]] == [c.name for c in CRISES]
+    assert len(stand_in_folds) == len(CRISES)
+    for call, crisis in zip(stand_in_folds, CRISES, strict=True):
+        assert crisis.conflict_id not in call["conflicts"]  # left out of its own fit
+    assert {r["crisis"] for r in doc["rows"]} == {c.name for c in CRISES}
+    assert doc["converged"] is False and "NOT CONVERGED" in r.stderr
 
 
 @pytest.mark.slow

@@ -181,9 +181,7 @@ def test_scores_by_scale_hand_worked():
 def test_backtest_leaves_each_crisis_out(sim, monkeypatch, stand_in_fit):
     cases = sim[0]
     calls: list = []
-    monkeypatch.setattr(
-        runner, "_fit_model", lambda tr, **kw: stand_in_fit(tr, calls=calls, sampler="x", **kw)
-    )
+    monkeypatch.setattr(runner, "_fit_model", lambda tr, **kw: stand_in_fit(tr, calls=calls, **kw))
     first = cases.iloc[0]
     crisis = Crisis("sim", str(first["conflict_id"]), str(first["target"]))
     out = backtest(cases, (crisis,), draws=10, tune=10, chains=1)

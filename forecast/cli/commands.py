@@ -179,10 +179,11 @@ def report_command(scenario: Path, model_path, output) -> None:
 @_CASES_OPTION
 @click.option(
     "--scheme",
-    type=click.Choice(["conflict", "temporal"]),
+    type=click.Choice(["conflict", "temporal", "backtest"]),
     default="conflict",
     show_default=True,
-    help="Grouped folds by conflict, or fit-past/score-future.",
+    help="Grouped folds by conflict, fit-past/score-future, or the backtest of twelve "
+    "famous crises (each left out in turn).",
 )
 @click.option(
     "--folds",
@@ -211,7 +212,7 @@ def report_command(scenario: Path, model_path, output) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Where to write the results (JSON; figures beside it) [default: "
-    "models/evaluation.json, or models/evaluation-temporal.json for the temporal scheme].",
+    "models/evaluation.json, or models/evaluation-<scheme>.json for the others].",
 )
 @click.option(
     "--jobs",
@@ -256,16 +257,22 @@ def evaluate_command(
         suffix = "" if scheme == "conflict" else f"-{scheme}"
         output = Path("models") / f"evaluation{suffix}.json"
     table = load_cases(cases)
+    if scheme == "backtest":
+        _backtest(table, output, fmt, jobs, scheduler, draws, tune, chains, seed)
+        return
     with _convergence_said_once():
         result = evaluate(
             table, scheme, folds, draws=draws, tune=tune, chains=chains, seed=seed, jobs=jobs,
             scheduler=scheduler, progress=fmt == "table", covariates=covariates,
         )  # fmt: skip
     result.write_json(output)
-    for name, plot, arg in (
-        ("reliability", plot_reliability, result),
-        ("scores", plot_scores, result.scores),
-    ):
+    figures = [("reliability", plot_reliability, result), ("scores", plot_scores, result.scores)]
+    rel = result.scale_reliability
+    for scale in ("war", "dispute"):  # reliability per crisis scale, target side
+        part = rel[rel["scale"] == scale] if len(rel) else rel
+        if len(part):
+            figures.append((f"reliability-{scale}", plot_reliability, part))
+    for name, plot, arg in figures:
         ax = plot(arg)
         _save_figure(ax.figure, output.with_name(f"{output.stem}-{name}.svg"))
     if predictions is not None:
@@ -287,6 +294,29 @@ def evaluate_command(
                 click.echo(_table(shown, f"Held-out scores ({scheme} scheme): {title}"))
         click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme}): all rows"))
         click.echo(f"results: {output}")
+
+
+def _backtest(table, output: Path, fmt, jobs, scheduler, draws, tune, chains, seed) -> None:
+    """``forecast evaluate --scheme backtest``: fit, write the JSON and the figure, print."""
+    from ..evaluate import backtest
+    from ..plots import plot_backtest
+
+    with _convergence_said_once():
+        result = backtest(
+            table, draws=draws, tune=tune, chains=chains, seed=seed, jobs=jobs,
+            scheduler=scheduler, progress=fmt == "table",
+        )  # fmt: skip
+    result.write_json(output)
+    ax = plot_backtest(result.rows, result.crises)
+    _save_figure(ax.figure, output.with_name(f"{output.stem}-crises.svg"))
+    if not result.converged:
+        _echo_err("WARNING: SOME BACKTEST FITS HAVE NOT CONVERGED: forecasts are provisional")
+    if fmt == "json":
+        click.echo(output.read_text(encoding="utf-8").rstrip("\n"))
+        return
+    click.echo(_table(result.crises, "Backtest: each crisis left out, then forecast"))
+    click.echo(_table(result.rows, "Backtest: every responder's forecast and what happened"))
+    click.echo(f"results: {output}")
 
 
 @cli.command("card")

@@ -9,12 +9,16 @@ base rate's (the share of war-scale training rows that fought).
 
 from __future__ import annotations
 
+import json
+import os
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .._io import atomic_path, dumps_json
 from ..model.defaults import EVALUATION_FIT
 from .folds import _fold_seed
 from .runner import _run_all
@@ -76,10 +80,58 @@ class Backtest:
     crises : pandas.DataFrame
         Per crisis: ``n`` responders, ``n_military``, the model's and the base rate's Brier
         score of P(military), ``brier_ratio`` (model / base rate), and the fit's convergence.
+    settings : dict
+        The fit settings (``draws``, ``tune``, ``chains``, ``seed``).
     """
 
     rows: pd.DataFrame
     crises: pd.DataFrame
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def converged(self) -> bool:
+        """Whether every crisis's fit met the convergence rule."""
+        return bool(self.crises["converged"].all()) if len(self.crises) else False
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the results as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            ``scheme`` (``"backtest"``), ``settings``, ``converged``, ``crises`` (per-crisis
+            records) and ``rows`` (per-responder records).
+        """
+        return {
+            "scheme": "backtest",
+            "settings": dict(self.settings),
+            "converged": self.converged,
+            "crises": _records(self.crises),
+            "rows": _records(self.rows),
+        }
+
+    def write_json(self, path: str | os.PathLike) -> Path:
+        """Write :meth:`to_json` to a file atomically.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Destination, e.g. ``models/evaluation-backtest.json``.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
+        text = dumps_json(self.to_json()) + "\n"
+        with atomic_path(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        return Path(path)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain JSON records (numpy scalars to numbers, missing values to None)."""
+    return json.loads(frame.to_json(orient="records", double_precision=15))
 
 
 def backtest(
@@ -90,6 +142,7 @@ def backtest(
     tune: int = EVALUATION_FIT["tune"],
     chains: int = EVALUATION_FIT["chains"],
     seed: int = EVALUATION_FIT["seed"],
+    sampler: str = "auto",
     jobs: int = 1,
     scheduler: Any = None,
     progress: bool = False,
@@ -102,7 +155,7 @@ def backtest(
         Typed case table (:func:`forecast.load_cases`).
     crises : tuple of Crisis, default :data:`CRISES`
         The crises.
-    draws, tune, chains, seed, jobs, scheduler, progress
+    draws, tune, chains, seed, sampler, jobs, scheduler, progress
         As in :func:`forecast.evaluate.evaluate` (one fit per crisis).
 
     Returns
@@ -128,7 +181,7 @@ def backtest(
             raise ValueError(
                 f"crisis {c.name!r}: no rows of {c.conflict_id} with target {c.target}"
             )
-        fit_kwargs = {"draws": draws, "tune": tune, "chains": chains}
+        fit_kwargs = {"draws": draws, "tune": tune, "chains": chains, "sampler": sampler}
         train = cases[~held].reset_index(drop=True)
         test = cases[rows].reset_index(drop=True)
         tasks.append((i, train, test, fit_kwargs, _fold_seed(seed, i)))
@@ -166,7 +219,12 @@ def backtest(
                 "max_rhat": res["info"]["max_rhat"],
             }
         )
-    out = Backtest(rows=pd.concat(parts, ignore_index=True), crises=pd.DataFrame(summary))
+    settings = {"draws": draws, "tune": tune, "chains": chains, "seed": seed, "sampler": sampler}
+    out = Backtest(
+        rows=pd.concat(parts, ignore_index=True),
+        crises=pd.DataFrame(summary),
+        settings=settings,
+    )
     if not out.crises["converged"].all():
         warnings.warn(
             "some backtest fits have not converged; their forecasts are unreliable",
