@@ -52,8 +52,13 @@ def closest_analogues(
     per_responder: int = 3,
     supporter_weight: float = 1.0,
     aggressor_weight: float = 0.5,
+    same_scale: bool = True,
 ) -> pd.DataFrame:
     """Return the historical cases nearest to each responder row.
+
+    Candidates are the cases with the responder's obligation and, with ``same_scale``, of
+    its crisis scale (war-scale: COW wars and curated cases; disputes: MIDs), so a war is
+    not matched with a border incident; each restriction is dropped when it leaves nothing.
 
     Parameters
     ----------
@@ -68,6 +73,8 @@ def closest_analogues(
     supporter_weight, aggressor_weight : float, default 1.0, 0.5
         Distance added (on its own axis) when the case's supporter, or aggressor, is not the
         responder's.
+    same_scale : bool, default True
+        Draw analogues from cases of the responder's crisis scale.
 
     Returns
     -------
@@ -99,11 +106,18 @@ def closest_analogues(
     r_ob = rows["obligation"].astype(str).to_numpy()
     r_sup = pd.to_numeric(rows["supporter_ccode"]).to_numpy()
     r_agg = pd.to_numeric(rows["aggressor_ccode"]).to_numpy()
+    h_mid = cases["event_type"].astype(str).to_numpy() == "mid"
+    r_mid = rows["event_type"].astype(str).to_numpy() == "mid"
     out = []
     shown = [c for c in ANALOGUE_COLUMNS if c in cases.columns]
     for i in range(len(rows)):
         same = h_ob == r_ob[i]
-        pool = np.flatnonzero(same) if same.any() else np.arange(len(cases))
+        scale = h_mid == r_mid[i] if same_scale else np.ones(len(cases), bool)
+        pool = np.arange(len(cases))
+        for mask in (same & scale, same, scale):
+            if mask.any():
+                pool = np.flatnonzero(mask)
+                break
         other = h_sup[pool] != r_sup[i]
         squared = ((hx[pool] - nx[i]) ** 2).sum(axis=1)
         squared += (supporter_weight * other) ** 2

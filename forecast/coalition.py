@@ -208,7 +208,7 @@ def _grounds(design, fit: Fit, names) -> pd.DataFrame:
     no simulation noise.
     """
     post = fit.draws()
-    target, aggressor = contributions(design, post, fit.design.X.mean(axis=0))
+    target, aggressor = contributions(design, post)
     known = {lab: j for j, lab in enumerate(fit.design.labels["supporter"])}
     recs = []
     for i, name in enumerate(names):

@@ -69,7 +69,8 @@ class Prediction:
         The reasons behind each responder's forecast: ``responder``, ``side`` (``target``:
         the odds of more help to the target; ``aggressor``: of fighting for the aggressor),
         ``term`` (a covariate, or ``supporter`` for the state's own record), ``meaning`` and
-        ``contribution`` (posterior mean log odds against a row at the training means; see
+        ``contribution`` (the term's posterior-mean log odds: indicators when present,
+        standardised covariates against the training mean; see
         :func:`forecast.model.contributions`). :meth:`reasons` picks the strongest.
 
     Notes

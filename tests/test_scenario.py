@@ -334,6 +334,15 @@ def test_analogues_share_obligation_and_report_outcomes(prediction, baltic, sim,
         assert g["distance"].is_monotonic_increasing
         ours = rows.loc[rows["supporter"] == name, "obligation"].astype(str).iloc[0]
         assert (g["obligation"].astype(str) == ours).all()  # NATO: defense; Belarus: its own
+        # a war-scale scenario is matched with war-scale cases, a dispute with disputes
+        assert (g["event_type"].astype(str) != "mid").all()
+    rows["event_type"] = "mid"
+    disputes = closest_analogues(rows, sim[0], tiny_fit.design.scaling, per_responder=2)
+    assert (disputes["event_type"].astype(str) == "mid").all()
+    anywhere = closest_analogues(
+        rows, sim[0], tiny_fit.design.scaling, per_responder=2, same_scale=False
+    )
+    assert anywhere["distance"].sum() <= disputes["distance"].sum()
 
 
 def test_unconverged_fit_warns(tiny_fit, baltic):

@@ -126,24 +126,25 @@ def test_reasons_are_the_largest_covariate_contributions(tiny_fit):
     from forecast.coalition import predict
 
     s = Scenario(
-        "x", 2026, "Russia", "Estonia", ("Finland", "Latvia"), aggressor_helpers=("Belarus",)
+        "x", 2026, "Russia", "Estonia", ("Finland", "France"), aggressor_helpers=("Belarus",)
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fm.ConvergenceWarning)
         p = predict(tiny_fit, s, draws=300, seed=1, n_analogues=0)
     g = p.grounds
-    # a contribution is the posterior-mean coefficient times (x - training mean)
+    # a contribution is the posterior-mean coefficient times the covariate: Finland borders
+    # Russia (an indicator, present), France does not (absent: no contribution)
     design = make_design(scenario_rows(s), tiny_fit.design.scaling)
     d = tiny_fit.draws()
     k = list(design.covariates).index("contiguous")
-    xbar = tiny_fit.design.X.mean(axis=0)[k]
+    assert design.X[:2, k].tolist() == [1.0, 0.0]
     for side, beta in (("target", d["beta"]), ("aggressor", d["beta_aggressor"])):
-        row = g[(g["responder"] == "Finland") & (g["side"] == side) & (g["term"] == "contiguous")]
-        expected = beta[:, k].mean() * (design.X[0, k] - xbar)
-        assert row["contribution"].item() == pytest.approx(expected, rel=1e-9)
+        rows = g[(g["side"] == side) & (g["term"] == "contiguous")].set_index("responder")
+        assert rows.loc["Finland", "contribution"] == pytest.approx(beta[:, k].mean(), rel=1e-9)
+        assert rows.loc["France", "contribution"] == 0.0
     r = p.reasons(n=2, min_abs=0.0)
     assert r.groupby(["responder", "side"]).size().max() == 2
-    assert r["responder"].drop_duplicates().tolist() == ["Finland", "Latvia", "Belarus"]
+    assert r["responder"].drop_duplicates().tolist() == ["Finland", "France", "Belarus"]
     for (name, side), sub in r.groupby(["responder", "side"]):
         pool = g[(g["responder"] == name) & (g["side"] == side)]["contribution"].abs()
         assert sub["contribution"].abs().tolist() == sorted(pool, reverse=True)[:2]

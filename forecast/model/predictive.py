@@ -91,14 +91,14 @@ def aggressor_logit(design: Design, draws: dict[str, np.ndarray]) -> np.ndarray:
     return eta
 
 
-def contributions(
-    design: Design, draws: dict[str, np.ndarray], xbar: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each covariate's share of each row's linear predictors, against an average row.
+def contributions(design: Design, draws: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each covariate's term in each row's two linear predictors (log odds).
 
-    ``beta_k * (x_k - xbar_k)`` averaged over the draws, on the log-odds scale: how far that
-    covariate moves the row's odds of more help to the target (and, separately, of fighting
-    for the aggressor) from those of a row at the training means.
+    ``beta_k * x_k`` with ``beta_k`` the posterior mean: how far that covariate moves the
+    row's odds of more help to the target (and, separately, of fighting for the aggressor)
+    from those of a row without it. Indicators count only when present (against their
+    reference: no commitment, not a major power, a war, ...); standardised covariates count
+    against the training mean.
 
     Parameters
     ----------
@@ -106,18 +106,15 @@ def contributions(
         Rows, on the training scale.
     draws : dict of str to numpy.ndarray
         ``beta`` and ``beta_aggressor``, ``(S, n_covariates)``.
-    xbar : numpy.ndarray
-        The training covariate means, ``(n_covariates,)``.
 
     Returns
     -------
     tuple of numpy.ndarray
         Target side and aggressor side, each ``(n_rows, n_covariates)``.
     """
-    dx = design.X - np.asarray(xbar, dtype=float)[None, :]
     beta = np.asarray(draws["beta"], dtype=float).mean(axis=0)
     beta_a = np.asarray(draws["beta_aggressor"], dtype=float).mean(axis=0)
-    return dx * beta[None, :], dx * beta_a[None, :]
+    return design.X * beta[None, :], design.X * beta_a[None, :]
 
 
 def outcome_probs(design: Design, draws: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
