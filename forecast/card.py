@@ -58,6 +58,59 @@ def _prior_text(spec: dict[str, Any]) -> str:
     return f"{spec['dist']}({params})"
 
 
+def _invoked_section(fit) -> list[str]:
+    """Invoked defense pacts: the model's odds ratios beside the raw and published rates."""
+    from .summary import PUBLISHED_RELIABILITY
+
+    design = fit.design
+    cov = list(design.covariates)
+    if not {"invoked_defense", "obligation_defense", "event_mid"} <= set(cov):
+        return []
+    beta = fit.draws()["beta"]
+    inv, ob = beta[:, cov.index("invoked_defense")], beta[:, cov.index("obligation_defense")]
+
+    def ratio(v) -> str:
+        lo, med, hi = np.exp(np.quantile(v, [0.05, 0.5, 0.95]))
+        return f"{_fmt(med)} (90% interval {_fmt(lo)} – {_fmt(hi)})"
+
+    X = design.X
+    war = X[:, cov.index("event_mid")] == 0
+    if "event_curated" in cov:  # curated cases are war-scale too; MIDs are the rest
+        war |= X[:, cov.index("event_curated")] == 1
+    defense = X[:, cov.index("obligation_defense")] == 1
+    invoked = X[:, cov.index("invoked_defense")] == 1
+    fought = design.military == 1
+
+    def rate(mask) -> str:
+        n, k = int(mask.sum()), int((mask & fought).sum())
+        return f"{k} of {n} ({_fmt(100 * k / n, 1)}%)" if n else "no rows"
+
+    pub = PUBLISHED_RELIABILITY
+    published = "; ".join(
+        f"{r.study}, {r.period}: {_fmt(100 * r.share, 1)}% {r.measure}"
+        for r in pub[
+            pub["measure"].isin(["commitments honored when invoked", "defense honored"])
+        ].itertuples()
+    )
+    return [
+        "## Invoked commitments",
+        "",
+        "- odds ratio of help to the target for a defense pact whose casus foederis arose, on "
+        f"top of the pact's own (`invoked_defense`): {ratio(inv)}",
+        "- a defense pact, invoked, against no commitment (`obligation_defense` + "
+        f"`invoked_defense`): {ratio(ob + inv)}; not invoked: {ratio(ob)}",
+        "- in the training rows of war-scale crises, partners of an invoked defense pact "
+        f"fought in {rate(war & defense & invoked)}; of a defense pact not invoked (or "
+        "undecided), in "
+        f"{rate(war & defense & ~invoked)}",
+        f"- published reliability figures the codebook compares with: {published} (see "
+        '`data/README.md`, "Comparison with published reliability figures", for why the '
+        "rates differ: multilateral pacts count every co-member here, and dyadic studies "
+        "weight them far less)",
+        "",
+    ]
+
+
 def _evaluation_section(evaluation: dict[str, Any], data_hash: str = "") -> list[str]:
     """Markdown lines for the out-of-sample section, from an evaluation's JSON document."""
     settings = evaluation.get("settings", {})
@@ -252,6 +305,7 @@ def render_model_card(
     for term, r in s[~s["kind"].isin(["covariate", "aggressor covariate"])].iterrows():
         out.append(f"| {term} | {_fmt(r['mean'])} | {_fmt(r['lower'])} – {_fmt(r['upper'])} |")
     out.append("")
+    out += _invoked_section(fit)
     out += ["## Diagnostics", ""]
     out += [
         f"- converged: **{'yes' if d.converged else 'NO'}** (rule: r-hat ≤ 1.01, bulk and "

@@ -469,6 +469,16 @@ def test_model_card(fitted, sim, tmp_path):
     assert "obligation_defense" in text and "odds ratio" in text
     assert ("NOT converged" in text) == (not f.diagnostics.converged)
     assert "Not run" in render_model_card(f)
+    # invoked defense pacts: the odds ratio beside the raw rate and the published figures
+    section = text[text.index("## Invoked commitments") : text.index("## Diagnostics")]
+    X, cov = f.design.X, list(f.design.covariates)
+    war = (X[:, cov.index("event_mid")] == 0) | (X[:, cov.index("event_curated")] == 1)
+    inv = war & (X[:, cov.index("invoked_defense")] == 1)
+    n, k = int(inv.sum()), int((inv & (f.design.military == 1)).sum())
+    assert f"fought in {k} of {n} (" in section
+    median = np.exp(np.median(f.draws()["beta"][:, cov.index("invoked_defense")]))
+    assert f"(`invoked_defense`): {median:.2f} (90% interval" in section
+    assert "Leeds, Long & Mitchell 2000, 1816-1944: 74.5%" in section
 
 
 # ---------------------------------------------------------------------------------------------
