@@ -33,6 +33,8 @@ _LIMITATIONS = (
     "are floored at 1e-6 before the log ratio.",
     "A new scenario is a new conflict: its conflict and alliance-within-conflict effects are "
     "drawn from the fitted population, so predictions for it are wider than for a past case.",
+    "The aggressor side has covariates and a conflict effect only: no supporter, alliance "
+    "or era effects (few states have ever fought for an aggressor, 0.4% of rows).",
     "Group effects are zero-sum over the levels seen in training; the era effect has at most "
     "four levels, so its scale is weakly identified and leans on its prior (a Gamma that keeps "
     "it away from zero, where the sampler diverged under a half-normal).",

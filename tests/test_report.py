@@ -238,6 +238,13 @@ def test_analogues_table_says_what_happened(prediction, text):
     assert re.search(r"fought on the|stayed out|did not fight|diplomatic|material", text)
 
 
+def test_reasons_page_lists_each_responders_strongest_reasons(prediction, text):
+    assert "Why these numbers" in text
+    flat = " ".join(text.split())
+    top = prediction.reasons().iloc[0]
+    assert f"{top['meaning']} {top['contribution']:+.1f}" in flat
+
+
 def _evaluation_doc(data_hash):
     from forecast.evaluate import FORMAT, reliability_table
 

@@ -71,6 +71,7 @@ def _story(prediction, fit, d: dict, figures: list[dict], evaluation, cases_info
     return [
         *_scenario_page(d, st, width, when, warning),
         *_figure_pages(d, figures, st, width, slot),
+        *_reasons_page(prediction, d, st, width),
         *_analogue_page(prediction, st, width),
         *_model_page(fit, d, cases_info, st, width, warning),
         *_evaluation_section(fit, evaluation, figures, st, width, slot),
@@ -284,6 +285,42 @@ def _figure_pages(d: dict, figures: list[dict], st, width: float, slot) -> list:
     return story
 
 
+def _reasons_page(prediction, d: dict, st, width: float) -> list:
+    """The strongest reasons behind each responder's two forecasts (log-odds terms)."""
+    from reportlab.platypus import PageBreak, Paragraph
+
+    reasons = prediction.reasons()
+    if len(reasons) == 0:
+        return []
+    P = Paragraph
+    story: list = [PageBreak(), P("Why these numbers", st["h1"])]
+    story.append(
+        P(
+            "The conditions that move each forecast most, with their weight on the log-odds "
+            "scale (+1 multiplies the odds by 2.7, −1 divides them by 2.7): the model's "
+            "posterior-mean coefficient of each condition present in this case, and the "
+            "state's own record (its estimated tendency to help, all else equal). A new war's "
+            "own intensity, unknown beforehand, is not among them: it is why the intervals "
+            "are wide.",
+            st["body"],
+        )
+    )
+    heads = ("responder", f"helping {d['target']}", f"fighting for {d['aggressor']}")
+    rows = [[P(f"<b>{_escape(h)}</b>", st["cell"]) for h in heads]]
+    for name in prediction.responders:
+        cells = [P(_escape(name), st["cellbold"])]
+        for side in ("target", "aggressor"):
+            part = reasons[(reasons["responder"] == name) & (reasons["side"] == side)]
+            text = "<br/>".join(
+                f"{_escape(m)} {c:+.1f}"
+                for m, c in zip(part["meaning"], part["contribution"], strict=True)
+            )
+            cells.append(P(text or "—", st["cell"]))
+        rows.append(cells)
+    story.append(_table(rows, [0.2 * width, 0.4 * width, 0.4 * width]))
+    return story
+
+
 def _analogue_page(prediction, st, width: float) -> list:
     """The closest historical analogue of each responder and what happened in it."""
     from reportlab.platypus import PageBreak, Paragraph
@@ -295,7 +332,8 @@ def _analogue_page(prediction, st, width: float) -> list:
     story.append(
         P(
             "For each responder, the past decision in the case table most like it: the same "
-            "kind of written commitment to the attacked state, nearest on the other factors "
+            "kind of written commitment to the attacked state, in a crisis of the same scale "
+            "(a war, or a dispute), nearest on the other factors "
             "the model uses (major power, democracy, borders, nuclear weapons, capabilities, "
             "alliance age), preferring the same state and the same attacker. They show the "
             "kind of evidence behind the numbers; they are not the forecast.",
