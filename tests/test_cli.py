@@ -324,6 +324,12 @@ def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_p
         ("evaluation-temporal.json", "temporal"),
     ):
         doc = {"settings": {"scheme": scheme}, "scores": scores, "reliability": reliability}
+        doc["scores_by_scale"] = [
+            {"scale": "war", "side": "target", "predictor": p, "brier": b, "log_score": 0.2,
+             "auc": a, "n": 100, "n_events": 8}
+            for p, b, a in (("model", 0.05, 0.9), ("base_rate", 0.08, 0.5))
+        ]  # fmt: skip
+        doc["goals"] = [{"goal": "auc", "value": 0.9, "target": 0.85, "met": True, "n": 100}]
         (tmp_path / name).write_text(json.dumps(doc))
     (tmp_path / "evaluation-broken.json").write_text("{not json")  # left out, not fatal
     r = run(forecast_exe, "card", "--model", model)
@@ -335,8 +341,9 @@ def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_p
     # the words are computed from the scores: 0.02 / 0.04 and 0.02 / 0.025
     assert "Against the base rate: Brier 0.500 times its score, log score 0.500 times" in text
     assert "Against the pooled logistic regression: Brier 0.800 times" in text
-    assert "below the logistic regression's): met." in text
-    assert "Calibration error 0.0100 (goal at most 0.03: met)" in text
+    # the headline: war-scale crises, with the goals
+    assert "| model | 0.05000 | 0.2000 | 0.900 | 100 | 8 |" in text
+    assert "| AUC | 0.900 | 0.85 | yes |" in text
     assert "90.0% of held-out predictions are below 0.1; the 10 at or above 0.1 had a " in text
     assert "mean prediction of 0.35, and 2 of them (20%) fought" in text
     assert text.index("(conflict scheme)") < text.index("(temporal scheme)")

@@ -11,7 +11,7 @@ import pytest
 from forecast import model as fm
 from forecast.design import COVARIATES, make_design
 from forecast.errors import ScenarioError
-from forecast.evaluate import Crisis, backtest, runner, scores_by_scale
+from forecast.evaluate import Crisis, backtest, crisis_goals, runner, scores_by_scale
 from forecast.scenario import Scenario, load_scenario, scenario_rows
 
 
@@ -168,7 +168,7 @@ def test_scores_by_scale_hand_worked():
             "p_aggressor_base_rate": [0.5, 0.5, 0.0, 0.0],
         }
     )  # fmt: skip
-    s, _ = scores_by_scale(pred)
+    s, rel = scores_by_scale(pred)
     war = s[(s["scale"] == "war") & (s["side"] == "target")].set_index("predictor")
     # Brier of (0.5, 0.1) against (1, 0): ((0.5)^2 + 0.1^2) / 2 = 0.13
     assert war.loc["model", "brier"] == pytest.approx(0.13)
@@ -177,6 +177,16 @@ def test_scores_by_scale_hand_worked():
     assert agg.loc["model", "brier"] == pytest.approx((0.2**2 + 0.4**2) / 2)
     assert agg.loc["model", "n_events"] == 1
     assert agg.loc["model", "brier_skill"] == pytest.approx(1 - 0.1 / 0.25)
+    # the headline goals, from the same war-scale rows
+    g = crisis_goals(s, rel).set_index("goal")
+    assert g.loc["brier_ratio", "value"] == pytest.approx(0.13 / 0.3125)
+    assert g.loc["brier_ratio", "met"]  # 0.416 <= 0.80
+    assert g.loc["auc", "value"] == pytest.approx(1.0) and g.loc["auc", "met"]
+    # predictions >= 0.1 on war-scale rows: 0.5 (fought) and 0.1 (not): mean 0.3, share 0.5
+    assert g.loc["calibration_above_0.1", "value"] == pytest.approx(0.3 - 0.5)
+    assert g.loc["calibration_above_0.1", "n"] == 2
+    assert not g.loc["calibration_above_0.1", "met"]  # off by 0.2 > 0.05
+    assert not g.loc["log_score_vs_logistic", "met"]  # no logistic column: not measured
 
 
 def test_backtest_leaves_each_crisis_out(sim, monkeypatch, stand_in_fit):

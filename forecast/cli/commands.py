@@ -295,6 +295,8 @@ def evaluate_command(
                 shown = part.drop(columns=["scale", "side"])
                 click.echo(_table(shown, f"Held-out scores ({scheme} scheme): {title}"))
         click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme}): all rows"))
+        if len(result.goals):
+            click.echo(_table(result.goals, "Goals, war-scale crises, help to the target"))
         click.echo(f"results: {output}")
 
 

@@ -41,7 +41,9 @@ from .results import Evaluation, load_evaluation, read_evaluation_document
 from .runner import _client as _client
 from .runner import _fit_model as _fit_model
 from .scores import (
+    GOALS,
     brier_score,
+    crisis_goals,
     expected_calibration_error,
     log_score,
     ranked_probability_score,
@@ -54,6 +56,7 @@ from .scores import (
 __all__ = [
     "AGGRESSOR_PREDICTORS",
     "CRISES",
+    "GOALS",
     "PREDICTORS",
     "Backtest",
     "Crisis",
@@ -62,6 +65,7 @@ __all__ = [
     "baseline_predictions",
     "brier_score",
     "conflict_folds",
+    "crisis_goals",
     "evaluate",
     "expected_calibration_error",
     "load_evaluation",

@@ -22,6 +22,7 @@ import pandas as pd
 from .. import __version__
 from .._io import atomic_path, dumps_json
 from ..errors import ForecastError
+from .scores import crisis_goals
 
 FORMAT = "forecast-evaluation/1"
 
@@ -83,6 +84,11 @@ class Evaluation:
         """Whether every fold's fit met the convergence rule."""
         return bool(self.folds["converged"].all()) if len(self.folds) else False
 
+    @property
+    def goals(self) -> pd.DataFrame:
+        """The headline goals measured on war-scale crises (:func:`crisis_goals`)."""
+        return crisis_goals(self.scale_scores, self.scale_reliability)
+
     def to_json(self) -> dict[str, Any]:
         """Return the results as a JSON-ready dict (``models/evaluation.json``).
 
@@ -93,7 +99,7 @@ class Evaluation:
             ``converged``, ``folds`` (list of per-fold records), ``scores`` (``{predictor:
             {score: value}}``, pooled over every row), ``reliability`` (list of records),
             ``scores_by_scale`` and ``reliability_by_scale`` (records with ``scale``, ``side``
-            and ``predictor``). NaN becomes null.
+            and ``predictor``) and ``goals`` (:attr:`goals`). NaN becomes null.
         """
         return _jsonable(
             {
@@ -108,6 +114,7 @@ class Evaluation:
                 "reliability": self.reliability.to_dict("records"),
                 "scores_by_scale": self.scale_scores.to_dict("records"),
                 "reliability_by_scale": self.scale_reliability.to_dict("records"),
+                "goals": self.goals.to_dict("records"),
             }
         )
 
