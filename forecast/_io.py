@@ -199,6 +199,25 @@ def dumps_json(obj: object) -> str:
     return json.dumps(_nan_to_none(obj), indent=2, sort_keys=False, allow_nan=False)
 
 
+def write_json(path: str | os.PathLike, obj: object) -> Path:
+    """Write one JSON document (:func:`dumps_json`, with a final newline) atomically.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Destination.
+    obj : object
+        What :func:`dumps_json` accepts.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    text = dumps_json(obj) + "\n"
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
 def _nan_to_none(obj: object) -> object:
     if isinstance(obj, float) and obj != obj:
         return None

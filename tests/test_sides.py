@@ -98,15 +98,18 @@ def test_scenario_scale_and_helpers(tmp_path):
     assert Scenario("x", 2026, "Russia", "Estonia", ("Finland",)).scale == "war"
 
 
-def test_prediction_gives_both_sides(tiny_fit):
+def _estonia(fit, responders, draws):
+    """Russia attacks Estonia: ``responders`` for Estonia, Belarus for Russia."""
     from forecast.coalition import predict
 
-    s = Scenario(
-        "x", 2026, "Russia", "Estonia", ("Finland", "Latvia"), aggressor_helpers=("Belarus",)
-    )
+    s = Scenario("x", 2026, "Russia", "Estonia", responders, aggressor_helpers=("Belarus",))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", fm.ConvergenceWarning)
-        p = predict(tiny_fit, s, draws=500, seed=1, n_analogues=0)
+        return s, predict(fit, s, draws=draws, seed=1, n_analogues=0)
+
+
+def test_prediction_gives_both_sides(tiny_fit):
+    _, p = _estonia(tiny_fit, ("Finland", "Latvia"), 500)
     assert p.responders == ("Finland", "Latvia", "Belarus") and p.n_target_pool == 2
     assert p.military.shape == (500, 2) and p.aggressor_side.shape == (500, 3)
     assert not (p.aggressor_side & (p.levels > 0)).any()  # no help to both sides at once
@@ -123,14 +126,7 @@ def test_prediction_gives_both_sides(tiny_fit):
 
 
 def test_reasons_are_the_largest_covariate_contributions(tiny_fit):
-    from forecast.coalition import predict
-
-    s = Scenario(
-        "x", 2026, "Russia", "Estonia", ("Finland", "France"), aggressor_helpers=("Belarus",)
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", fm.ConvergenceWarning)
-        p = predict(tiny_fit, s, draws=300, seed=1, n_analogues=0)
+    s, p = _estonia(tiny_fit, ("Finland", "France"), 300)
     g = p.grounds
     # a contribution is the posterior-mean coefficient times the covariate: Finland borders
     # Russia (an indicator, present), France does not (absent: no contribution)

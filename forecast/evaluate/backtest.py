@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .._io import atomic_path, dumps_json
+from .._io import write_json
 from ..model.defaults import EVALUATION_FIT
 from .folds import _fold_seed
 from .runner import _run_all
@@ -123,10 +123,7 @@ class Backtest:
         pathlib.Path
             ``path``.
         """
-        text = dumps_json(self.to_json()) + "\n"
-        with atomic_path(path) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-        return Path(path)
+        return write_json(path, self.to_json())
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

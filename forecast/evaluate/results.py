@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._io import atomic_path, dumps_json
+from .._io import atomic_path, write_json
 from ..errors import ForecastError
 from .scores import crisis_goals
 
@@ -171,10 +171,7 @@ class Evaluation:
         pathlib.Path
             ``path``.
         """
-        text = dumps_json(self.to_json()) + "\n"
-        with atomic_path(path) as tmp:
-            tmp.write_text(text, encoding="utf-8")
-        return Path(path)
+        return write_json(path, self.to_json())
 
     def write_predictions(self, path: str | os.PathLike) -> Path:
         """Write the per-row predictions atomically, as CSV or Parquet by file extension.
