@@ -47,11 +47,14 @@ def _fmt(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}"
 
 
-def _words(lo: float, hi: float) -> str:
+_WHAT = {"covariate": "higher help", "aggressor covariate": "fighting for the aggressor"}
+
+
+def _words(lo: float, hi: float, what: str = "higher help") -> str:
     if lo > 1:
-        return "higher help more likely"
+        return f"{what} more likely"
     if hi < 1:
-        return "higher help less likely"
+        return f"{what} less likely"
     return "direction uncertain"
 
 
@@ -293,7 +296,7 @@ def render_model_card(
         "the target) is (1 − P(aggressor)) · P(military | not on the aggressor's side).",
         "",
         "Coding: obligations are indicators against no commitment; 0/1 flags unscaled; "
-        "capability ratio and alliance age standardised "
+        "continuous covariates standardised "
         + ", ".join(
             f"{k} (mean {_fmt(v['mean'])}, sd {_fmt(v['sd'])})" for k, v in design.scaling.items()
         )
@@ -301,7 +304,10 @@ def render_model_card(
         "",
     ]
     out += ["## Priors", "", "| parameter | prior |", "|---|---|"]
-    names = {"cutpoints": "cutpoints (of a row at the covariate means)"}
+    names = {
+        "cutpoints": "cutpoints (of a row at the covariate means)",
+        "rho_conflict": "rho_conflict (prior on (ρ + 1) / 2)",
+    }
     out += [f"| {names.get(k, k)} | {_prior_text(v)} |" for k, v in fit.priors.items()]
     out.append("")
     s = fit.summary(0.9)
@@ -321,7 +327,7 @@ def render_model_card(
             f"| {term} | {MEANINGS.get(str(term).removeprefix('aggressor:'), str(term))} | "
             f"{_fmt(r['odds_ratio'])} | "
             f"{_fmt(r['or_lower'])} – {_fmt(r['or_upper'])} | "
-            f"{_words(r['or_lower'], r['or_upper'])} |"
+            f"{_words(r['or_lower'], r['or_upper'], _WHAT[r['kind']])} |"
         )
     out += ["", "| parameter | mean | 90% interval |", "|---|---|---|"]
     for term, r in s[~s["kind"].isin(["covariate", "aggressor covariate"])].iterrows():
