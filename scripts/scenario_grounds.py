@@ -34,7 +34,26 @@ def main(path: str = "models/default.nc") -> None:
     """Print one Markdown table per scenario."""
     fit = forecast.load(path)
     cases = forecast.load_cases()
-    print(f"Fit: `{path}`, data hash `{fit.data_hash[:19]}`, converged: {fit.converged}.\n")
+    d = fit.diagnostics
+    state = (
+        "converged"
+        if d.converged
+        else "**not converged by the project's rule**: " + ("; ".join(d.problems()))
+    )
+    print("# Present-day forecasts and their grounds\n")
+    print(
+        f"Written by `.venv/bin/python scripts/scenario_grounds.py > docs/forecasts.md` from "
+        f"`{path}` ({fit.sampler.get('chains')} chains × {fit.sampler.get('draws')} draws, "
+        f"data hash `{fit.data_hash[:19]}`; {state}; max r-hat {d.max_rhat:.4f}, min bulk/tail "
+        f"ESS {d.min_ess_bulk:.0f}/{d.min_ess_tail:.0f}). For every responder of every example "
+        "scenario: the posterior mean of P(military help to the target) and of P(fighting for "
+        "the aggressor) with 90% intervals; the strongest reasons behind each "
+        "(`forecast.Prediction.reasons`: the log-odds term of each condition present, the "
+        "posterior-mean coefficient times the covariate, and the state's own record, its "
+        "supporter effect; +1 multiplies the odds by 2.7); and the responder's nearest "
+        "historical analogue among cases of the same crisis scale. The README discusses "
+        "them.\n"
+    )
     for stem in SCENARIOS:
         scenario = load_scenario(Path("data/scenarios") / f"{stem}.toml")
         with warnings.catch_warnings():
