@@ -7,6 +7,7 @@ and scores them next to three baselines fitted on the same training rows. One mo
   calibration error and reliability tables, :func:`score_predictions` (pooled) and
   :func:`scores_by_scale` (war-scale crises and disputes, target and aggressor side: the
   headline is war-scale, target side);
+- :mod:`~forecast.evaluate.goals`: the headline goals measured (:func:`crisis_goals`);
 - :mod:`~forecast.evaluate.folds`: grouped-by-conflict and temporal splits;
 - :mod:`~forecast.evaluate.baselines`: base rate, rate by obligation type, pooled logistic
   regression;
@@ -35,15 +36,14 @@ from .evaluation import evaluate
 from .folds import TEMPORAL_SPLITS as TEMPORAL_SPLITS
 from .folds import _fold_seed as _fold_seed
 from .folds import conflict_folds, temporal_folds
+from .goals import GOALS, crisis_goals
 from .predictions import AGGRESSOR_PREDICTORS, PREDICTORS, mean_outcomes, mean_probs
 from .results import FORMAT as FORMAT
 from .results import Evaluation, load_evaluation, read_evaluation_document
 from .runner import _client as _client
 from .runner import _fit_model as _fit_model
 from .scores import (
-    GOALS,
     brier_score,
-    crisis_goals,
     expected_calibration_error,
     log_score,
     ranked_probability_score,

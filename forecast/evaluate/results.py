@@ -22,7 +22,7 @@ import pandas as pd
 from .. import __version__
 from .._io import atomic_path, write_json
 from ..errors import ForecastError
-from .scores import crisis_goals
+from .goals import crisis_goals
 
 FORMAT = "forecast-evaluation/1"
 
