@@ -190,6 +190,8 @@ meta = {k.decode(): v.decode() for k, v in meta.items()}
 coef = pd.read_parquet(d / "coefficients.parquet")
 beta = coef[coef["parameter"] == "beta"].groupby("label", observed=True)["value"].mean()
 sigma = coef[coef["parameter"] == "sigma"].groupby("label", observed=True)["value"].mean()
+agg = coef[coef["parameter"] == "beta_aggressor"].groupby("label", observed=True)["value"].mean()
+rho = coef.loc[coef["parameter"] == "rho_conflict", "value"].mean()
 state = duckdb.sql(
     f"SELECT ccode, any_value(state) AS state, avg(value) AS mean, count(*) AS n "
     f"FROM '{d / 'state_effects.parquet'}' WHERE ccode = {int(sys.argv[2])} GROUP BY ccode"
@@ -208,6 +210,8 @@ out = {
     "meta": meta,
     "beta": {str(k): float(v) for k, v in beta.items()},
     "sigma": {str(k): float(v) for k, v in sigma.items()},
+    "beta_aggressor": {str(k): float(v) for k, v in agg.items()},
+    "rho": float(rho),
     "n_coef": len(coef),
     "state": [int(state[0]), state[1], float(state[2]), int(state[3])],
     "kv_converged": kv[0],
@@ -267,7 +271,15 @@ def test_parquet_reads_back_with_pandas_pyarrow_and_duckdb(tiny_fit, prediction,
     assert got["kv_converged"] == "false"
 
     chains, draws = tiny_fit.sampler["chains"], tiny_fit.sampler["draws"]
-    assert got["n_coef"] == chains * draws * (len(tiny_fit.design.covariates) + 3 + 5)
+    n_cov = len(tiny_fit.design.covariates)
+    assert got["n_coef"] == chains * draws * (2 * n_cov + 3 + 5 + 4)  # + the aggressor side
+    for cov in tiny_fit.design.covariates:
+        expected = posterior_mean(tiny_fit, "beta_aggressor", covariate=cov)
+        assert got["beta_aggressor"][cov] == pytest.approx(expected, rel=1e-12)
+    assert got["rho"] == pytest.approx(posterior_mean(tiny_fit, "rho_conflict"), rel=1e-12)
+    assert got["sigma"]["conflict_aggressor"] == pytest.approx(
+        posterior_mean(tiny_fit, "sigma_conflict_aggressor")
+    )
     for cov in tiny_fit.design.covariates:
         expected = posterior_mean(tiny_fit, "beta", covariate=cov)
         assert got["beta"][cov] == pytest.approx(expected, rel=1e-12)

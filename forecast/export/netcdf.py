@@ -51,6 +51,14 @@ def _label_posterior(ds):
         "beta": "coefficient per covariate, log-odds per unit (0/1 indicators; continuous "
         "covariates standardised with the root attribute `scaling`)",
         "cutpoints": "ordered-logit cutpoints between consecutive levels, log-odds",
+        "beta_aggressor": "aggressor side: coefficient per covariate, log-odds of fighting for "
+        "the aggressor per unit",
+        "alpha_aggressor": "aggressor side: intercept (a row with every covariate 0), log-odds",
+        "sigma_conflict_dispute": "sd of the target side's conflict effects in disputes (MIDs), "
+        "log-odds (sigma_conflict: in war-scale crises)",
+        "sigma_conflict_aggressor": "sd of the aggressor side's conflict effects, log-odds",
+        "rho_conflict": "correlation of a conflict's two effects (target and aggressor side)",
+        "conflict_aggressor_effect": "aggressor side's conflict effect, log-odds (zero-sum)",
     }
     for g in GROUPS:
         notes[f"sigma_{g}"] = f"sd of the {g} effects, log-odds"

@@ -92,6 +92,18 @@ def _coefficient_columns(fit: Fit) -> dict[str, Any]:
     ]
     for g in GROUPS:
         parts.append(("sigma", [g], _draws(post, f"sigma_{g}", None, 1)))
+    # the aggressor side and the conflict effects' extra scales and correlation
+    parts += [
+        ("sigma", ["conflict_dispute"], _draws(post, "sigma_conflict_dispute", None, 1)),
+        ("sigma", ["conflict_aggressor"], _draws(post, "sigma_conflict_aggressor", None, 1)),
+        ("rho_conflict", ["conflict"], _draws(post, "rho_conflict", None, 1)),
+        ("alpha_aggressor", ["aggressor"], _draws(post, "alpha_aggressor", None, 1)),
+        (
+            "beta_aggressor",
+            covariates,
+            _draws(post, "beta_aggressor", "covariate", len(covariates)),
+        ),
+    ]
     param, label, chain, draw, value = [], [], [], [], []
     for pname, labels, arr in parts:
         cols = _long(arr, chains, draws)
