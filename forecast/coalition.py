@@ -155,7 +155,8 @@ def predict(
     rows["conflict_id"] = cid
     design = make_design(rows, fit.design.scaling, covariates=fit.design.covariates)
     rng = np.random.default_rng(seed)
-    d = _resample(fit.draws_for(design, rng), design, fit, int(draws), rng)
+    aligned = fit.draws_for(design, rng)  # every posterior draw, aligned to the scenario
+    d = _resample(aligned, design, fit, int(draws), rng)
     p_aggressor = _logistic(aggressor_logit(design, d))
     cond = category_probs(linear_predictor(design, d), d["cutpoints"])
     probs = unconditional_probs(p_aggressor, cond)
@@ -197,27 +198,27 @@ def predict(
         p_aggressor=p_aggressor,
         sided=sided,
         n_target_pool=len(scenario.responders),
-        grounds=_grounds(design, fit, rows["supporter"]),
+        grounds=_grounds(design, fit, aligned, rows["supporter"]),
     )
 
 
-def _grounds(design, fit: Fit, names) -> pd.DataFrame:
+def _grounds(design, fit: Fit, aligned: dict[str, np.ndarray], names) -> pd.DataFrame:
     """Each responder's reasons: covariate contributions and its own record (log odds).
 
-    From the posterior draws themselves (not the resampled simulation draws), so they carry
-    no simulation noise.
+    From the posterior draws aligned to the scenario (:meth:`Fit.draws_for`), not the
+    resampled simulation draws, so they carry no simulation noise; a supporter unseen in
+    training has no record of its own.
     """
-    post = fit.draws()
-    target, aggressor = contributions(design, post)
-    known = {lab: j for j, lab in enumerate(fit.design.labels["supporter"])}
+    target, aggressor = contributions(design, aligned)
+    known = set(fit.design.labels["supporter"])
     recs = []
     for i, name in enumerate(names):
         for side, contrib in (("target", target), ("aggressor", aggressor)):
             for k, term in enumerate(design.covariates):
                 recs.append((str(name), side, term, MEANINGS.get(term, term), contrib[i, k]))
-        label = design.labels["supporter"][design.index["supporter"][i]]
-        if label in known and "supporter" in post:  # the state's own record (target side)
-            own = float(np.mean(post["supporter"][:, known[label]]))
+        j = design.index["supporter"][i]
+        if design.labels["supporter"][j] in known and "supporter" in aligned:
+            own = float(np.mean(aligned["supporter"][:, j]))  # its own record (target side)
             recs.append((str(name), "target", "supporter", "its own record", own))
     cols = ["responder", "side", "term", "meaning", "contribution"]
     return pd.DataFrame(recs, columns=cols)

@@ -382,9 +382,6 @@ class _StubFit:
     converged: bool = True
     diagnostics: _StubDiag = field(default_factory=_StubDiag)
 
-    def draws(self):
-        return self.draws_for(self.design)
-
     def draws_for(self, design, seed=0):
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         s = 2000
