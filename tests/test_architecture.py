@@ -14,7 +14,7 @@ PKG = ROOT / "forecast"
 #: Layer of each top-level component (ARCHITECTURE.md, "Layers"); imports go upward only.
 LAYERS = {
     "errors": 0,
-    "_io": 1, "states": 1, "_toml": 1,
+    "_io": 1, "states": 1, "_toml": 1, "citations": 1,
     "schema": 2,
     "validation": 3,
     "cases": 4,
@@ -100,3 +100,67 @@ def test_no_module_is_over_about_400_lines():
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450
     }
     assert not long, f"split by idea: {long}"
+
+
+def test_runtime_imports_are_declared_dependencies():
+    """Every third-party module the package imports (at any depth) comes from a distribution in
+    ``[project.dependencies]``, so a plain ``pip install .`` runs every command."""
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    declared = set()  # distribution names, with extras such as dask[distributed]'s
+    for dep in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+        name, _, extras = re.split(r"[<>=!~; ]", dep, maxsplit=1)[0].partition("[")
+        declared |= {
+            n.strip().lower().replace("_", "-") for n in [name, *extras.strip("]").split(",")]
+        }
+    providers = packages_distributions()
+    missing = {}
+    for path in sorted((ROOT / "forecast").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top == "forecast" or top in sys.stdlib_module_names:
+                    continue
+                dists = {d.lower().replace("_", "-") for d in providers.get(top, [top])}
+                if not dists & declared:
+                    missing.setdefault(top, path.relative_to(ROOT).as_posix())
+    assert not missing, f"imported but not in [project.dependencies]: {missing}"
+
+
+def test_wheel_builds_without_warnings_and_ships_its_data(tmp_path):
+    """``pip install .`` is quiet: setuptools warns of nothing (no deprecated licence table, no
+    data directory it would ignore), and the wheel holds the case table and every scenario."""
+    import subprocess
+    import sys
+    import zipfile
+
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-cache-dir", "-q"]
+    run = subprocess.run(
+        [*pip_wheel, "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    # pip's own notes about this machine's index locations are not the package's doing
+    ours = [
+        line
+        for line in (run.stdout + run.stderr).splitlines()
+        if "warn" in line.lower() and "Location 'file:" not in line
+    ]
+    assert not ours, "\n".join(ours)
+    (wheel,) = tmp_path.glob("forecast-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    scenarios = {
+        f"forecast/data/scenarios/{p.name}" for p in (ROOT / "data/scenarios").glob("*.toml")
+    }
+    assert scenarios and scenarios <= names
+    assert "forecast/data/cases.csv" in names
