@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
-from ..errors import CaseTableError, ForecastError
-from . import commands, data  # noqa: F401  (registers the commands on the group)
+from ..errors import CaseTableError, ConvergenceWarning, ForecastError
+from . import cite, commands, data  # noqa: F401  (registers the commands on the group)
 from .app import _echo_err, cli
 
 __all__ = ["cli", "entry", "main"]
@@ -32,6 +33,15 @@ def main(argv: list[str] | None = None) -> int:
         0 on success, 2 on bad input or usage, 1 on any other failure.
     """
     debug = os.environ.get("FORECAST_DEBUG") == "1"
+    with warnings.catch_warnings():
+        if not debug:  # the libraries' warnings (pandas, xarray, PyTensor) are not ours to show
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("default", ConvergenceWarning)
+        return _run(argv, debug)
+
+
+def _run(argv: list[str] | None, debug: bool) -> int:
+    """The body of :func:`main`: run the group and map each outcome to its exit code."""
     try:
         cli.main(args=argv, prog_name="forecast", standalone_mode=False)
     except SystemExit as e:  # our own sys.exit calls
@@ -39,16 +49,18 @@ def main(argv: list[str] | None = None) -> int:
         return _exit(code)
     except click.exceptions.NoArgsIsHelpError as e:
         click.echo(e.ctx.get_help() if e.ctx else str(e))
+        where = e.ctx.command_path if e.ctx else "forecast"
+        _echo_err(f"error: `{where}` needs a command (see `{where} --help`)")
         return _exit(2)
     except click.UsageError as e:
         hint = f" (see `{e.ctx.command_path} --help`)" if e.ctx else ""
-        _echo_err(f"error: {e.format_message()}{hint}")
+        _echo_err(f"error: {' '.join(e.format_message().split())}{hint}")  # one line
         return _exit(2)
     except click.exceptions.Abort:
         _echo_err("error: interrupted")
         return _exit(1)
     except click.ClickException as e:
-        _echo_err(f"error: {e.format_message()}")
+        _echo_err(f"error: {' '.join(e.format_message().split())}")
         return _exit(2)
     except CaseTableError as e:
         _echo_err(f"error: {e}")

@@ -3,22 +3,24 @@
 :func:`provenance` gathers, as plain Python values, what all three formats record about the
 fit: package and schema versions, the training-data hash, sampler settings, seed, diagnostics
 and the convergence flag with the broken rules in words, so an unconverged fit's export says so
-in every format; and, given one, the scenario prediction. Each writer stores the same
-dictionary in its format's place for it (NetCDF root attributes, Parquet schema metadata,
-``metadata.csv``). :func:`_check` refuses what cannot be exported (a fit with no posterior, a
-prediction from a fit on other data) and warns when the fit has not converged.
+in every format; the keys of the references the results rest on (``forecast cite KEY`` prints
+each); and, given one, the scenario prediction. Each writer stores the same dictionary in its
+format's place for it (NetCDF root attributes, Parquet schema metadata, ``metadata.csv``).
+:func:`_check` refuses what cannot be exported (a fit with no posterior, a prediction from a fit
+on other data) and warns when the fit has not converged.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import warnings
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from .._io import created_at
 from ..cases import SCHEMA_VERSION
+from ..citations import references
 from ..errors import ConvergenceWarning, ModelMismatchError, NotFittedError
 
 if TYPE_CHECKING:
@@ -54,7 +56,8 @@ def provenance(fit: Fit, prediction: Prediction | None = None) -> dict[str, Any]
         ``convergence_problems`` (the broken rules joined by ``"; "``, empty when
         converged), ``max_rhat``, ``min_ess_bulk``, ``min_ess_tail``, ``divergences``,
         ``ebfmi`` (JSON list), ``diagnostics`` (JSON), ``summary_interval`` (mass of the
-        CSV intervals) and, with a prediction, ``scenario``, ``scenario_year``,
+        CSV intervals), ``references`` (the keys of :mod:`forecast.citations`,
+        comma-separated) and, with a prediction, ``scenario``, ``scenario_year``,
         ``scenario_aggressor``, ``scenario_target``, ``scenario_draws``, ``scenario_seed``,
         ``scenario_interval``.
     """
@@ -65,7 +68,7 @@ def provenance(fit: Fit, prediction: Prediction | None = None) -> dict[str, Any]
         "forecast_version": __version__,
         "schema_version": int(SCHEMA_VERSION),
         "created_by": f"forecast {__version__}",
-        "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "created_at": created_at().isoformat(),
         "fit_created_at": str(fit.attrs.get("created_at") or ""),
         "data_hash": str(fit.data_hash),
         "n_cases": int(fit.n_cases),
@@ -82,6 +85,7 @@ def provenance(fit: Fit, prediction: Prediction | None = None) -> dict[str, Any]
         "ebfmi": json.dumps([float(b) for b in diag.ebfmi]),
         "diagnostics": json.dumps(diag.to_dict(), sort_keys=True),
         "summary_interval": float(INTERVAL),
+        "references": ",".join(r.key for r in references()),
     }
     if prediction is not None:
         s = prediction.scenario

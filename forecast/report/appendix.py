@@ -172,8 +172,9 @@ def _sources_section(fit, st, when: _dt.datetime) -> list:
     story.append(
         P(
             "The case table is built from the original research files below (see the "
-            "codebook, data/README.md, for every coding decision). Cite them when using "
-            "these results.",
+            "codebook, data/README.md, for every coding decision); the last entries are the "
+            "studies of alliance reliability the model card compares with. Cite them when "
+            "using these results (`forecast cite` prints them as BibTeX).",
             st["body"],
         )
     )
