@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## the main job: the default scenario's PDF report (fits models/default.nc first if absent)
+## the main job: the default scenario's PDF report (models/default.nc, else the shipped models/compact.nc)
 report: $(STAMP)
 	$(BIN)/forecast report $(SCENARIO)
 

@@ -1,8 +1,10 @@
 """The default model: where it lives, how it is fitted, and loading it on demand.
 
 Commands that need a model use ``models/default.nc`` (relative to the working directory)
-unless given one; when it does not exist they fit it first from the embedded case table with
-:data:`DEFAULT_FIT` and write the model card beside it.
+unless given one. When it does not exist they use the shipped compact posterior,
+``models/compact.nc`` (:func:`forecast.model.compact`), provided it was fitted on the embedded
+case table as it now stands; only when neither exists do they fit the default model first
+(with :data:`DEFAULT_FIT`) and write the model card beside it.
 """
 
 from __future__ import annotations
@@ -16,16 +18,22 @@ from .errors import ConvergenceWarning, ForecastError
 from .model.defaults import DEFAULT_FIT as _DEFAULT_FIT
 
 __all__ = [
+    "COMPACT_MODEL",
     "DEFAULT_FIT",
     "DEFAULT_MODEL",
     "ensure_model",
     "evaluations_beside",
     "fit_and_save",
+    "load_compact",
     "write_card",
 ]
 
 #: Where commands look for the default fit.
 DEFAULT_MODEL = Path("models") / "default.nc"
+#: The shipped compact posterior of the default fit, used when ``DEFAULT_MODEL`` is absent.
+COMPACT_MODEL = Path("models") / "compact.nc"
+#: Draws kept in the compact posterior (over all chains).
+COMPACT_DRAWS = 1000
 #: Settings of the default fit (see the README's performance section for their cost).
 DEFAULT_FIT = _DEFAULT_FIT
 
@@ -42,6 +50,7 @@ def fit_and_save(
     progress: bool = True,
     card: str | os.PathLike | None = None,
     covariates=None,
+    compact: str | os.PathLike | None = None,
 ):
     """Fit the model to a case table, save it atomically and optionally write its model card.
 
@@ -63,6 +72,10 @@ def fit_and_save(
     covariates : sequence of str, optional
         The covariates of the linear predictor (:data:`forecast.design.COVARIATES`); all by
         default.
+    compact : str or os.PathLike, optional
+        Where to write the compact posterior (:data:`COMPACT_DRAWS` draws, no per-conflict
+        effects); none by default. ``forecast fit`` writes ``models/compact.nc`` for the
+        default fit.
 
     Returns
     -------
@@ -85,9 +98,49 @@ def fit_and_save(
             progressbar=progress,
         )
     result.save(output)
+    if compact is not None:
+        result.compact(COMPACT_DRAWS).save(compact)
     if card is not None:
         write_card(result, card, evaluations_beside(output))
     return result
+
+
+def load_compact(path: str | os.PathLike = COMPACT_MODEL, cases: str | os.PathLike | None = None):
+    """Load a compact posterior, checking that it was fitted on the case table as it stands.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, default ``models/compact.nc``
+        A compact fit.
+    cases : str or os.PathLike, optional
+        The table it must have been fitted on; default the embedded ``data/cases.csv``.
+
+    Returns
+    -------
+    forecast.model.Fit
+        The compact fit.
+
+    Raises
+    ------
+    ForecastError
+        If the file is not a compact fit, or the table's data hash differs from the one the
+        fit carries (the table changed since): the message names the command that refits.
+    """
+    from . import model
+    from .cases import default_cases_path
+
+    fit = model.load(path)
+    if not fit.is_compact:
+        raise ForecastError(f"{path}: not a compact fit; write one with `forecast compact`")
+    table = load_cases(cases)
+    now = model.data_hash(table)
+    if now != fit.data_hash:
+        where = cases or default_cases_path()
+        raise ForecastError(
+            f"{path}: fitted on a case table with data hash {fit.data_hash[:19]}…, but {where} "
+            f"now has {now[:19]}…; refit with `forecast fit` (about an hour), which rewrites it"
+        )
+    return fit
 
 
 def evaluations_beside(model_path: str | os.PathLike) -> list[dict]:
@@ -136,6 +189,11 @@ def write_card(fit, path: str | os.PathLike, evaluations: list[dict] | None = No
     from . import model
     from .card import write_model_card
 
+    if fit.is_compact:
+        raise ForecastError(
+            f"cannot write the model card {path} from a compact fit (its diagnostics and "
+            "summaries need every draw); fit the full model with `forecast fit`"
+        )
     prior = model.prior_predictive(fit.design)
     return write_model_card(fit, path, prior_predictive=prior, evaluation=evaluations or None)
 
@@ -146,8 +204,11 @@ def ensure_model(path: str | os.PathLike | None = None, *, progress: bool = True
     Parameters
     ----------
     path : str or os.PathLike, optional
-        A saved fit. Default: ``models/default.nc``, fitted (with a progress bar) and
-        saved, with its model card at ``models/README.md``, when it does not exist.
+        A saved fit. Default: ``models/default.nc``; when it does not exist, the shipped
+        compact posterior ``models/compact.nc`` (:func:`load_compact`, which checks it
+        against the embedded table); when neither exists, the default model, fitted (with a
+        progress bar) and saved, with its compact posterior and its model card at
+        ``models/README.md``.
     progress : bool, default True
         Show the progress bar when fitting.
 
@@ -159,7 +220,8 @@ def ensure_model(path: str | os.PathLike | None = None, *, progress: bool = True
     Raises
     ------
     ForecastError
-        If an explicit ``path`` does not exist or is not a fit of this package.
+        If an explicit ``path`` does not exist or is not a fit of this package, or the
+        compact posterior was fitted on another version of the embedded table.
     """
     from . import model
 
@@ -169,6 +231,11 @@ def ensure_model(path: str | os.PathLike | None = None, *, progress: bool = True
         return model.load(path)
     if DEFAULT_MODEL.exists():
         return model.load(DEFAULT_MODEL)
+    if COMPACT_MODEL.exists():
+        return load_compact(COMPACT_MODEL)
     return fit_and_save(
-        output=DEFAULT_MODEL, progress=progress, card=DEFAULT_MODEL.parent / "README.md"
+        output=DEFAULT_MODEL,
+        progress=progress,
+        card=DEFAULT_MODEL.parent / "README.md",
+        compact=COMPACT_MODEL,
     )

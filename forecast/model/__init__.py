@@ -26,8 +26,9 @@ Priors are data (:data:`DEFAULT_PRIORS`); user priors are laid over them by name
 
 The package holds one idea per module (``ARCHITECTURE.md``): :mod:`.priors` (priors as data),
 :mod:`.backend` (the PyMC graph), :mod:`.fitting` (:func:`fit` and the :class:`Fit` result),
-:mod:`.diagnostics`, :mod:`.persist` (save and :func:`load`), :mod:`.predictive` (numpy
-prediction) and :mod:`.simulate` (prior predictive draws and simulated tables).
+:mod:`.diagnostics`, :mod:`.persist` (save and :func:`load`), :mod:`.compact` (the shipped
+forecasting posterior), :mod:`.predictive` (numpy prediction) and :mod:`.simulate` (prior
+predictive draws and simulated tables).
 """
 
 # names re-exported as before the split (``X as X``: tests, scripts and benchmarks use them)
@@ -36,6 +37,7 @@ from ..design import make_design as make_design
 from ..errors import ConvergenceWarning
 from .backend import CENTRE_FROM as CENTRE_FROM
 from .backend import build_model, group_parametrization
+from .compact import compact
 from .defaults import SAMPLER_DEFAULTS as SAMPLER_DEFAULTS
 from .diagnostics import RULES as RULES
 from .diagnostics import Diagnostics, diagnose
@@ -70,6 +72,7 @@ __all__ = [
     "aggressor_logit",
     "build_model",
     "category_probs",
+    "compact",
     "contributions",
     "data_hash",
     "diagnose",

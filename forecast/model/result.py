@@ -102,6 +102,31 @@ class Fit:
         """Whether the fit meets the convergence rule."""
         return self.diagnostics.converged
 
+    @property
+    def is_compact(self) -> bool:
+        """Whether this is a compact fit (:func:`forecast.model.compact`).
+
+        A compact fit has thinned draws, no per-conflict effects and its full fit's diagnostics.
+        """
+        return bool(self.attrs.get("compact"))
+
+    def compact(self, draws: int = 1000) -> Fit:
+        """Return a compact copy for forecasting (see :func:`forecast.model.compact`).
+
+        Parameters
+        ----------
+        draws : int, default 1000
+            Total draws kept over all chains.
+
+        Returns
+        -------
+        Fit
+            Thinned, float32, without per-conflict effects or sampler statistics.
+        """
+        from .compact import compact
+
+        return compact(self, draws)
+
     def draws(self) -> dict[str, np.ndarray]:
         """Posterior draws as numpy arrays (see :func:`posterior_draws`).
 
@@ -142,6 +167,15 @@ class Fit:
         """
         if tuple(design.covariates) != tuple(self.design.covariates):
             raise ValueError("the design's covariates differ from the fit's; use make_design")
+        dropped = set((self.attrs.get("compact") or {}).get("dropped", ()))
+        for g in sorted(dropped):
+            reused = set(design.labels[g]) & set(self.design.labels[g])
+            if reused:
+                raise ValueError(
+                    f"a compact fit holds no fitted {g} effects, and the design reuses "
+                    f"{len(reused)} past level(s) (e.g. {sorted(reused)[0]}); use the full fit "
+                    "(`forecast fit`)"
+                )
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         base = self.draws()
         n = base["beta"].shape[0]

@@ -1,0 +1,183 @@
+"""The compact posterior: what it keeps, how it forecasts, and the shipped one's data hash."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import forecast
+from forecast import model as fm
+from forecast.cases import load_cases
+from forecast.errors import ForecastError
+from forecast.workflow import COMPACT_MODEL, load_compact
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / COMPACT_MODEL
+
+
+def _predict(fit, scenario, seed=3):
+    from forecast.coalition import predict
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", fm.ConvergenceWarning)
+        return predict(fit, scenario, draws=400, seed=seed, n_analogues=0)
+
+
+def test_compact_keeps_what_a_new_crisis_needs(tiny_fit):
+    small = tiny_fit.compact(20)
+    post = small.idata["posterior"]
+    assert small.is_compact and not tiny_fit.is_compact
+    assert set(small.idata.children) == {"posterior"}  # no sampler statistics
+    for name in ("conflict_effect", "conflict_aggressor_effect", "alliance_conflict_effect"):
+        assert name not in post.data_vars
+    assert "conflict" not in post.dims and "alliance_conflict" not in post.dims
+    for name in ("beta", "beta_aggressor", "cutpoints", "sigma_conflict", "rho_conflict"):
+        assert post[name].dtype == np.float32
+    # 2 chains x 40 draws thinned by 4: every fourth draw of every chain
+    assert small.attrs["compact"] == {
+        "draws": 20,
+        "of": 80,
+        "step": 4,
+        "dropped": ["conflict", "alliance_conflict"],
+    }
+    full = tiny_fit.idata["posterior"]["beta"].values
+    np.testing.assert_array_equal(post["beta"].values, full[:, ::4].astype(np.float32))
+    assert small.diagnostics == tiny_fit.diagnostics  # the full fit's, not recomputed
+
+
+def test_compact_forecasts_a_new_crisis_as_the_full_fit_does(tiny_fit, tmp_path):
+    scenario = forecast.load_scenario(forecast.scenario.scenario_paths()[0])
+    full = _predict(tiny_fit, scenario)
+    back = fm.load(tiny_fit.compact(40).save(tmp_path / "compact.nc"))
+    assert back.is_compact and back.attrs["compact"]["draws"] == 40
+    small = _predict(back, scenario)
+    # the same posterior, every second draw: the forecasts agree within Monte Carlo error
+    a, b = full.responders_frame(), small.responders_frame()
+    assert np.abs(a["p_military"] - b["p_military"]).max() < 0.1
+
+
+def test_compact_refuses_a_past_conflict(tiny_fit, tiny_sim):
+    small = tiny_fit.compact(20)
+    with pytest.raises(ValueError, match=r"no fitted .*conflict effects"):
+        small.draws_for(tiny_fit.design)
+    with pytest.raises(ValueError, match="already compact"):
+        small.compact(10)
+
+
+def test_compact_cli_writes_a_small_file(tiny_model_file, tmp_path, forecast_exe):
+    model = tmp_path / "m.nc"
+    shutil.copy(tiny_model_file, model)
+    run = subprocess.run(
+        [forecast_exe, "compact", "--model", str(model), "--draws", "20"],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    out = tmp_path / "compact.nc"
+    assert out.stat().st_size < model.stat().st_size
+    assert "20 of 80 draws" in run.stdout
+    again = subprocess.run(
+        [forecast_exe, "compact", "--model", str(out), "-o", str(tmp_path / "x.nc")],
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 2 and "already a compact fit" in again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1
+    card = subprocess.run(
+        [forecast_exe, "card", "--model", str(out), "-o", str(tmp_path / "card.md")],
+        capture_output=True,
+        text=True,
+    )
+    assert card.returncode == 2 and "compact fit" in card.stderr
+    assert not (tmp_path / "card.md").exists()
+
+
+def test_a_compact_fit_of_another_table_is_refused(tiny_fit, tmp_path, small_csv):
+    path = tiny_fit.compact(20).save(tmp_path / "compact.nc")
+    with pytest.raises(ForecastError, match="refit with `forecast fit`"):
+        load_compact(path, small_csv)
+    same = dataclasses.replace(tiny_fit, data_hash=fm.data_hash(load_cases(small_csv)))
+    path = same.compact(20).save(tmp_path / "same.nc")
+    assert load_compact(path, small_csv).is_compact
+    with pytest.raises(ForecastError, match="not a compact fit"):
+        load_compact(tiny_fit.save(tmp_path / "full.nc"), small_csv)
+
+
+def test_saved_fits_are_compressed_float32(tiny_model_file):
+    tree = xr.open_datatree(tiny_model_file, engine="h5netcdf")
+    try:
+        beta = tree["posterior"]["beta"]
+        assert beta.dtype == np.float32
+        assert beta.encoding.get("zlib") and beta.encoding.get("shuffle")
+        assert tree["design"]["X"].encoding.get("zlib")
+    finally:
+        tree.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# the shipped compact posterior
+
+
+_NOT_SHIPPED = pytest.mark.skipif(
+    not SHIPPED.is_file(), reason="models/compact.nc is not committed yet (issue 16 open)"
+)
+
+
+@_NOT_SHIPPED
+def test_the_shipped_posterior_matches_the_committed_table(embedded_cases):
+    """``models/compact.nc`` must be the default fit of ``data/cases.csv`` as committed: a
+    change to the table needs ``forecast fit`` (which rewrites it) in the same commit."""
+    assert SHIPPED.is_file(), f"{COMPACT_MODEL} is missing: run `forecast fit`"
+    assert SHIPPED.stat().st_size <= 10e6
+    fit = load_compact(SHIPPED)  # raises if the table's data hash differs
+    assert fit.data_hash == fm.data_hash(embedded_cases)
+    assert fit.n_cases == len(embedded_cases)
+    assert fit.seed == fm.defaults.DEFAULT_FIT["seed"]
+    assert fit.attrs["compact"]["draws"] >= 1000
+    assert fit.sampler["draws"] == fm.defaults.DEFAULT_FIT["draws"]
+
+
+def test_every_export_format_takes_a_compact_fit(tiny_fit, tmp_path):
+    from forecast import export as ex
+
+    small = tiny_fit.compact(20)
+    scenario = forecast.load_scenario(forecast.scenario.scenario_paths()[0])
+    prediction = _predict(small, scenario)
+    for fmt, name in (("netcdf", "out.nc"), ("parquet", "out-parquet"), ("csv", "out-csv")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", fm.ConvergenceWarning)
+            written = ex.export(small, tmp_path / name, fmt, prediction)
+        assert written and all(Path(p).exists() for p in written)
+    tree = xr.open_datatree(tmp_path / "out.nc", engine="h5netcdf")
+    try:
+        assert tree["posterior"].sizes["draw"] == 10 and "scenario" in tree.children
+    finally:
+        tree.close()
+
+
+@_NOT_SHIPPED
+def test_first_report_uses_the_shipped_posterior(tmp_path, forecast_exe):
+    """The main job on a fresh clone: no models/default.nc, so the report comes from the
+    shipped compact posterior, without a fit, and writes nothing under models/."""
+    if not SHIPPED.is_file():
+        pytest.fail(f"{COMPACT_MODEL} is missing: run `forecast fit`")
+    (tmp_path / "models").mkdir()
+    shutil.copy(SHIPPED, tmp_path / COMPACT_MODEL)
+    scenario = REPO / "data" / "scenarios" / "taiwan.toml"
+    run = subprocess.run(
+        [forecast_exe, "report", str(scenario), "-o", "taiwan.pdf"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "taiwan.pdf").read_bytes()[:5] == b"%PDF-"
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["compact.nc"]
