@@ -10,22 +10,22 @@ import numpy as np
 from ..design import COVARIATES, GROUPS, Design
 
 #: Weakly informative priors, by name. Coefficients are on the log-odds scale per unit of the
-#: covariate (0/1 indicators; standardised continuous covariates), so Normal(0, 1) keeps 95%
-#: of the prior odds ratios within 0.14..7. Cutpoints are iid Normal(0, 2.5) restricted to be
-#: ordered; they are the cutpoints of a row at the training means of the covariates (the
-#: model centres the covariates, see :func:`build_model`). Group-effect scales are
-#: half-normal, except the era's: its scale is estimated from four levels and its effects are
-#: centred, so a half-normal's mass near zero opens a funnel the sampler diverges in; a
-#: boundary-avoiding Gamma(2, 4) (mean 0.5, 95% within 0.06..1.4; Chung et al. 2013, "A
+#: covariate (0/1 indicators; standardised continuous covariates), so Normal(0, 1) keeps 95% of the
+#: prior odds ratios within 0.14..7. Cutpoints are iid Normal(0, 2.5) restricted to be ordered;
+#: they are the cutpoints of a row at the training means of the covariates (the model centres the
+#: covariates, see :func:`build_model`). Group-effect scales are half-normal, except the era's: its
+#: scale is estimated from four levels, where a half-normal's mass near zero is poorly checked by
+#: the data; a boundary-avoiding Gamma(2, 4) (mean 0.5, 95% within 0.06..1.4; Chung et al. 2013, "A
 #: nondegenerate penalized likelihood estimator for variance parameters in multilevel models")
-#: keeps it away from zero. Add ``beta_<covariate>`` (a Normal) to give one coefficient its own
-#: prior. The aggressor side (fighting for the aggressor) has its own intercept (at the
-#: covariate means; the base rate is about 0.4%, logit -5.5), coefficients and conflict
+#: keeps it away from zero, and the era effects are non-centred (see
+#: :func:`forecast.model.group_parametrization`). Add ``beta_<covariate>`` (a Normal) to give one
+#: coefficient its own prior. The aggressor side (fighting for the aggressor) has its own intercept
+#: (at the covariate means; the base rate is about 0.4%, logit -5.5), coefficients and conflict
 #: effect. ``sigma_conflict`` is the target side's conflict-effect scale in war-scale crises,
 #: ``sigma_conflict_dispute`` in disputes (MIDs), ``sigma_conflict_aggressor`` the aggressor
-#: side's; ``rho_conflict`` is the correlation of a conflict's two effects, its prior a
-#: ``Beta(2, 2)`` on ``(rho + 1) / 2`` (mean 0, 95% within -0.81..0.81, the LKJ(2) prior of
-#: a 2 x 2 correlation).
+#: side's; ``rho_conflict`` is the correlation of a conflict's two effects, its prior a ``Beta(2,
+#: 2)`` on ``(rho + 1) / 2`` (mean 0, 95% within -0.81..0.81, the LKJ(2) prior of a 2 x 2
+#: correlation).
 DEFAULT_PRIORS: dict[str, dict[str, Any]] = {
     "beta": {"dist": "Normal", "mu": 0.0, "sigma": 1.0},
     "cutpoints": {"dist": "Normal", "mu": 0.0, "sigma": 2.5},
