@@ -75,7 +75,7 @@ def _scenario_dataset(prediction: Prediction):
 
     s = prediction.scenario
     probs = np.asarray(prediction.probs, dtype=np.float64)
-    n_draws, n_resp, _ = probs.shape
+    n_draws = probs.shape[0]
     frame = prediction.responders_frame()
     level_attrs = {
         "description": "simulated level of help per draw",
@@ -107,7 +107,13 @@ def _scenario_dataset(prediction: Prediction):
     data["coalition_size_probability"] = (
         "coalition_size",
         sizes,
-        {"description": "share of draws with this many responders fighting"},
+        {"description": "share of draws with this many of the target's helpers fighting"},
+    )
+    aggressor_sizes = np.asarray(prediction.aggressor_coalition_size, dtype=np.float64)
+    data["aggressor_coalition_size_probability"] = (
+        "aggressor_coalition_size",
+        aggressor_sizes,
+        {"description": "share of draws with this many responders fighting for the aggressor"},
     )
     coords = {
         "draw": np.arange(n_draws, dtype=np.int32),
@@ -116,7 +122,10 @@ def _scenario_dataset(prediction: Prediction):
         "responder_ccode": ("responder", np.array(prediction.ccodes, dtype=np.int32)),
         "obligation": ("responder", np.array(prediction.obligations, dtype=str)),
         "level": np.array(RESPONSES),
-        "coalition_size": np.arange(n_resp + 1, dtype=np.int32),
+        # the target's coalition forms among its potential helpers (the first rows); a
+        # scenario may add rows that can only join the aggressor
+        "coalition_size": np.arange(sizes.size, dtype=np.int32),
+        "aggressor_coalition_size": np.arange(aggressor_sizes.size, dtype=np.int32),
     }
     attrs = {
         "scenario": str(s.name),
@@ -125,6 +134,7 @@ def _scenario_dataset(prediction: Prediction):
         "aggressor": str(s.aggressor),
         "target": str(s.target),
         "draws": int(prediction.draws),
+        "n_target_pool": int(sizes.size - 1),
         "seed": int(prediction.seed),
         "interval": float(prediction.interval),
         "converged": int(bool(prediction.converged)),
