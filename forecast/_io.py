@@ -1,8 +1,9 @@
-"""Small file helpers shared by the writers: atomic writes, the JSON writer, safe reads."""
+"""Small file helpers shared by the writers: atomic writes, JSON, safe reads, creation time."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import json
 import os
 import shutil
@@ -12,6 +13,39 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import ForecastError
+
+
+def created_at() -> _dt.datetime:
+    """The creation time a written file records: ``SOURCE_DATE_EPOCH`` when set, else now.
+
+    Following the reproducible-builds convention, ``SOURCE_DATE_EPOCH`` (whole seconds since
+    1970, UTC) fixes the time stamped into fits, exports, evaluations and reports, so the same
+    inputs and seed give byte-identical files.
+
+    Returns
+    -------
+    datetime.datetime
+        Timezone-aware (UTC), whole seconds.
+
+    Raises
+    ------
+    ForecastError
+        If ``SOURCE_DATE_EPOCH`` is set but not a whole number of seconds.
+    """
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if raw:
+        try:
+            return _dt.datetime.fromtimestamp(int(raw), _dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ForecastError(
+                f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds since 1970"
+            ) from None
+    return _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+
+
+def reproducible() -> bool:
+    """Whether ``SOURCE_DATE_EPOCH`` asks for reproducible files (no wall-clock stamps)."""
+    return bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
 
 
 def _default_modes(directory: Path) -> tuple[int, int]:
@@ -47,7 +81,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+    sweep_leftovers(final)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(final), suffix=".tmp", dir=final.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -100,12 +135,15 @@ def atomic_dir(directory: str | os.PathLike, replaceable: tuple[str, ...]) -> It
                 f"format ({shown}); choose a new or empty directory"
             )
     final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    sweep_leftovers(final)
+    tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(final), suffix=".tmp", dir=final.parent))
     try:
         os.chmod(tmp, _default_modes(tmp)[1])  # mkdtemp makes it private (0700)
         yield tmp
-        if final.exists():
-            old = final.parent / f".{final.name}.{uuid.uuid4().hex}.old"
+        if final.exists() and _exchange(tmp, final):
+            pass  # swapped in one step: the old output is now at tmp, removed below
+        elif final.exists():  # no atomic exchange here: move aside, rename in, restore on error
+            old = final.parent / f"{_temp_prefix(final)}{uuid.uuid4().hex}.old"
             os.rename(final, old)
             try:
                 os.rename(tmp, final)
@@ -118,6 +156,76 @@ def atomic_dir(directory: str | os.PathLike, replaceable: tuple[str, ...]) -> It
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _temp_prefix(final: Path) -> str:
+    """Prefix of the temporaries beside ``final``: hidden, naming it and the writing process."""
+    return f".{final.name}.{os.getpid()}."
+
+
+def sweep_leftovers(final: str | os.PathLike) -> list[Path]:
+    """Remove the temporaries a killed earlier write left beside ``final``.
+
+    A temporary is ``.<name>.<pid>.<random>.tmp`` (or ``.old``); it is removed when process
+    ``pid`` no longer runs, so a concurrent writer's temporaries are left alone.
+
+    Parameters
+    ----------
+    final : str or os.PathLike
+        An output path.
+
+    Returns
+    -------
+    list of pathlib.Path
+        What was removed.
+    """
+    final = Path(final)
+    removed = []
+    if not final.parent.is_dir():
+        return removed
+    head = f".{final.name}."
+    for entry in final.parent.iterdir():
+        rest = entry.name[len(head) :] if entry.name.startswith(head) else ""
+        pid, _, tail = rest.partition(".")
+        if not (pid.isdigit() and tail.endswith((".tmp", ".old"))) or _running(int(pid)):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    Returns False where the call is unavailable (another OS, an old C library, a file system
+    without it), and the caller falls back to two renames.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
 
 
 def write_atomic(path: str | os.PathLike, writer: Callable[[Path], None]) -> Path:
@@ -140,6 +248,10 @@ def write_atomic(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
     return Path(path)
 
 
+#: Largest text file read whole (case tables, scenarios): the embedded table is about 15 MB.
+MAX_TEXT_BYTES = 512_000_000
+
+
 def read_text(path: str | os.PathLike, what: str = "file") -> str:
     """Read a UTF-8 text file, refusing missing, empty or binary files with one clear line.
 
@@ -158,14 +270,24 @@ def read_text(path: str | os.PathLike, what: str = "file") -> str:
     Raises
     ------
     ForecastError
-        When the file is missing, a directory, empty, binary or not UTF-8.
+        When the file is missing, a directory or another non-regular file (a FIFO, a
+        device), larger than :data:`MAX_TEXT_BYTES`, empty, binary or not UTF-8.
     """
     p = Path(path)
     if not p.exists():
         raise ForecastError(f"{p}: no such {what}")
     if p.is_dir():
         raise ForecastError(f"{p}: is a directory, expected a {what}")
-    data = p.read_bytes()
+    if not p.is_file():  # a FIFO would hang, /dev/zero would fill memory
+        raise ForecastError(f"{p}: not a regular file, expected a {what}")
+    size = p.stat().st_size
+    if size > MAX_TEXT_BYTES:
+        raise ForecastError(
+            f"{p}: {size / 1e6:.0f} MB, more than the {MAX_TEXT_BYTES / 1e6:.0f} MB a {what} "
+            "may have"
+        )
+    with p.open("rb") as f:
+        data = f.read(MAX_TEXT_BYTES + 1)  # the file may have grown since the check
     if not data.strip():
         raise ForecastError(f"{p}: the {what} is empty")
     if b"\x00" in data[:8192]:

@@ -18,6 +18,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._io import read_text
@@ -166,11 +167,27 @@ def load_cases(path: str | os.PathLike | None = None) -> pd.DataFrame:
     'defense'
     """
     path = default_cases_path() if path is None else Path(path)
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_ino, st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None  # read_case_csv says what is wrong
+    if key is not None and key in _LOADED:
+        return _LOADED[key].copy()
     table = read_case_csv(path)
     problems = validate_cases(table)
     if problems:
         raise CaseTableError(str(path), problems)
-    return _typed(table)
+    typed = _typed(table)
+    if key is not None:
+        _LOADED.clear()  # one table kept: the embedded one, read by several steps of a command
+        _LOADED[key] = typed
+    return typed.copy()
+
+
+#: The last table :func:`load_cases` validated, by (path, inode, mtime, size): checking the
+#: embedded table's 46,000 rows takes seconds, and a report reads it more than once.
+_LOADED: dict[tuple, pd.DataFrame] = {}
 
 
 def check_cases(path: str | os.PathLike) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -208,13 +225,20 @@ def to_csv_text(table: pd.DataFrame) -> str:
     for col in COLUMNS:
         values = table[col.name] if col.name in table.columns else pd.Series("", index=table.index)
         if col.kind == "float":
-            values = values.map(lambda x: "" if _blank(x) else f"{float(x):.6g}")
+            out[col.name] = _format(values, lambda x: f"{float(x):.6g}")
         elif col.kind in ("int", "flag", "ccode"):
-            values = values.map(lambda x: "" if _blank(x) else str(int(float(x))))
+            out[col.name] = _format(values, lambda x: str(int(float(x))))
         else:
-            values = values.map(lambda x: "" if _blank(x) else str(x))
-        out[col.name] = values
+            out[col.name] = _format(values, str)
     return out.to_csv(index=False, lineterminator="\n")
+
+
+def _format(values: pd.Series, fmt) -> pd.Series:
+    """Return ``values`` as text, each distinct value formatted once; blanks stay empty."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    # the last entry is for missing values (code -1)
+    text = np.array(["" if _blank(u) else fmt(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(text[codes], index=values.index, dtype=object)
 
 
 def _blank(x: object) -> bool:

@@ -138,7 +138,9 @@ def resolve(state: str | int) -> int:
     key = text.lower()
     if key in lookup:
         return lookup[key]
-    if text:
+    # countrycode finds its patterns anywhere in a text; a name with digits in it ("China
+    # 2026") is not a state's name
+    if text and not any(ch.isdigit() for ch in text):
         cc = importlib.import_module("countrycode")
         code = cc.countrycode(text, origin="country.name", destination="cown")
         if code is not None and int(code) in names:

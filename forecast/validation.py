@@ -26,6 +26,14 @@ from .schema import (
 __all__ = ["validate_cases"]
 
 
+#: Numbers as the case table writes them: ASCII digits only (Python's ``int`` and ``float``
+#: also take other scripts' digits, underscores and ``inf``, which a CSV should not hold).
+_INT = re.compile(r"-?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+#: Longest whole number accepted (a count of years or a code; far beyond any real value).
+MAX_DIGITS = 9
+
+
 def _check_value(col: Column, text: str) -> str | None:
     """Return why ``text`` is not a valid value of ``col``, or None if it is."""
     if col.kind == "enum":
@@ -35,8 +43,10 @@ def _check_value(col: Column, text: str) -> str | None:
     if col.kind == "flag":
         return None if text in ("0", "1") else f"{text!r} is not 0 or 1"
     if col.kind in ("int", "ccode"):
-        if not re.fullmatch(r"-?\d+", text):
-            return f"{text!r} is not a whole number"
+        if not _INT.fullmatch(text):
+            return f"{text[:40]!r} is not a whole number (ASCII digits)"
+        if len(text.lstrip("-")) > MAX_DIGITS:
+            return f"{text[:20]}... has more than {MAX_DIGITS} digits"
         value = int(text)
         if col.kind == "ccode":
             if value not in states.known_codes():
@@ -45,10 +55,9 @@ def _check_value(col: Column, text: str) -> str | None:
         high = _current_year() if col.name == "year" else col.high
         return _out_of_range(value, col.low, high)
     if col.kind == "float":
-        try:
-            value = float(text)
-        except ValueError:
-            return f"{text!r} is not a number"
+        if len(text) > 40 or not _FLOAT.fullmatch(text):
+            return f"{text[:40]!r} is not a number (ASCII digits, e.g. 0.25 or 1e-3)"
+        value = float(text)
         if value != value:
             return "NaN is not a number; leave the field empty when the value is missing"
         return _out_of_range(value, col.low, col.high)
@@ -112,25 +121,65 @@ def validate_cases(table: pd.DataFrame) -> list[Problem]:
         if name not in _BY_NAME:
             problems.append(Problem(1, name, f"unknown column (not in schema v{SCHEMA_VERSION})"))
     seen_ids: dict[str, int] = {}
-    cols = [_BY_NAME[c] for c in header if c in _BY_NAME]
-    records = table.astype(object).where(table.notna(), "").to_dict("records")
-    for pos, record in enumerate(records):
+    for name in sorted({c for c in header if header.count(c) > 1}):
+        problems.append(Problem(1, name, "column appears more than once in the header"))
+    cols = [_BY_NAME[c] for c in dict.fromkeys(header) if c in _BY_NAME]
+    # each distinct value of a column is checked once (a table repeats its values many times)
+    texts: dict[str, list[str]] = {}
+    reasons: dict[str, dict[int, str]] = {}
+    for col in cols:
+        column = table.iloc[:, header.index(col.name)]
+        values = column.astype(object).where(column.notna(), "")
+        texts[col.name] = [str(v).strip() for v in values]
+        verdict: dict[str, str | None] = {}
+        found: dict[int, str] = {}
+        for pos, text in enumerate(texts[col.name]):
+            if text not in verdict:
+                if text == "":
+                    verdict[text] = "required value is empty" if col.required else None
+                else:
+                    verdict[text] = _check_value(col, text)
+            if verdict[text] is not None:
+                found[pos] = verdict[text]
+        reasons[col.name] = found
+    flagged = [col.name for col in cols if reasons[col.name]]
+    ruled = [col.name for col in cols if col.name in _RULE_COLUMNS]
+    for pos in range(len(table)):
         row = pos + 2
-        values = {k: str(v).strip() for k, v in record.items()}
-        ok: dict[str, str] = {}
-        for col in cols:
-            text = values[col.name]
-            if text == "":
-                if col.required:
-                    problems.append(Problem(row, col.name, "required value is empty"))
-                continue
-            reason = _check_value(col, text)
-            if reason:
-                problems.append(Problem(row, col.name, reason))
-            else:
-                ok[col.name] = text
+        for name in flagged:
+            reason = reasons[name].get(pos)
+            if reason is not None:
+                problems.append(Problem(row, name, reason))
+        ok = {
+            name: texts[name][pos]
+            for name in ruled
+            if texts[name][pos] != "" and pos not in reasons[name]
+        }
         problems.extend(_row_rules(row, ok, seen_ids))
     return problems
+
+
+#: The columns :func:`_row_rules` reads.
+_RULE_COLUMNS = frozenset(
+    {
+        "case_id",
+        "conflict_id",
+        "event_type",
+        "target_ccode",
+        "aggressor_ccode",
+        "supporter_ccode",
+        "military",
+        "response",
+        "sided_with_aggressor",
+        "aggressor_response",
+        "obligation",
+        "invoked",
+        "aggressor_obligation",
+        "aggressor_invoked",
+        "distance_capitals",
+        "distance_km",
+    }
+)
 
 
 def _row_rules(row: int, v: dict[str, str], seen_ids: dict[str, int]) -> list[Problem]:

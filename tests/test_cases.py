@@ -53,6 +53,11 @@ def _one(table, row, column, value):
         ("conflict_id", "mid-12", "does not fit event_type 'war'"),
         ("supporter_cinc", "1.5", "outside 0..1"),
         ("alliance_age", "-3", "< 0"),
+        # regressions (issue 17): accepted silently, or an overflow (exit 1)
+        ("year", "\u0661\u0669\u0663\u0669", "not a whole number (ASCII digits)"),
+        ("alliance_age", "99999999999999999999", "more than 9 digits"),
+        ("supporter_cinc", "0.1_1", "is not a number"),
+        ("supporter_cinc", "inf", "is not a number"),
     ],
 )
 def test_each_rule_reports_the_row(small_table, column, value, needle):
@@ -78,6 +83,13 @@ def test_military_and_sided_with_aggressor_exclusive(small_table):
 def test_missing_and_unknown_columns(small_table):
     problems = validate_cases(small_table.drop(columns=["military"]).assign(extra="x"))
     assert {(p.row, p.column) for p in problems} == {(1, "military"), (1, "extra")}
+
+
+def test_repeated_column_is_reported_not_raised(small_table):
+    doubled = pd.concat([small_table, small_table[["military"]]], axis=1)
+    problems = validate_cases(doubled)
+    assert [(p.row, p.column) for p in problems] == [(1, "military")]
+    assert "more than once" in problems[0].reason
 
 
 def test_load_cases_raises_with_every_problem(tmp_path, small_table):

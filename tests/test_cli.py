@@ -89,9 +89,48 @@ def test_missing_empty_binary_and_non_csv(forecast_exe, tmp_path):
     assert "is a directory" in _single_error_line(run(forecast_exe, "data", "check", tmp_path))
 
 
+def test_devices_and_fifos_are_refused_not_read(forecast_exe, tmp_path):
+    """Regressions: /dev/zero was read until memory ran out, a FIFO hung."""
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", fifo):
+        r = subprocess.run(
+            [forecast_exe, "data", "check", str(path)], capture_output=True, text=True, timeout=60
+        )
+        assert "not a regular file" in _single_error_line(r)
+
+
 def test_usage_errors_exit_2(forecast_exe):
     assert "No such command" in _single_error_line(run(forecast_exe, "data", "chek"))
     assert "Missing argument" in _single_error_line(run(forecast_exe, "data", "check"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["predict", "data/scenarios/taiwan.toml", "--seed", "-1"],
+        ["predict", "data/scenarios/taiwan.toml", "--seed", str(2**32)],
+        ["predict", "data/scenarios/taiwan.toml", "--draws", "99999999999999999999"],
+        ["fit", "--tune", "\uff11\uff10"],  # full-width digits
+        ["evaluate", "--folds", "1"],
+    ],
+    ids=["negative-seed", "huge-seed", "huge-draws", "full-width-tune", "one-fold"],
+)
+def test_numbers_on_the_command_line_are_checked(capfd, args):
+    """Regressions (issue 17): each exited 1 from numpy, or was accepted silently."""
+    assert "Invalid value" in _single_error_line(run_here(capfd, *args))
+
+
+def test_usage_errors_are_one_line(capfd, tmp_path):
+    """Regressions: no subcommand exited 2 with nothing on stderr; click's message for a
+    missing choice option ran over four lines."""
+    for args in ([], ["data"]):
+        r = run_here(capfd, *args)
+        assert "needs a command" in _single_error_line(r) and "Usage" in r.stdout
+    line = _single_error_line(run_here(capfd, "export", "-o", tmp_path / "x"))
+    assert "Missing option '--format'" in line and "netcdf, parquet, csv" in line
 
 
 def test_version_and_help(forecast_exe):

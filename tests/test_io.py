@@ -44,3 +44,66 @@ def test_a_directory_with_other_files_is_not_replaced(tmp_path):
     ):
         pass
     assert (tmp_path / "out" / "notes.txt").read_text() == "mine"
+
+
+_KILLED_WRITER = """
+import os, signal, sys
+from pathlib import Path
+from forecast._io import atomic_dir, atomic_path
+
+target, kind = Path(sys.argv[1]), sys.argv[2]
+if kind == "dir":
+    with atomic_dir(target, ("a.txt",)) as tmp:
+        (tmp / "a.txt").write_text("half")
+        os.kill(os.getpid(), signal.SIGKILL)
+else:
+    with atomic_path(target) as tmp:
+        tmp.write_text("half")
+        os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("kind", ["file", "dir"])
+def test_a_killed_write_leaves_the_old_output_and_the_next_write_sweeps(tmp_path, kind):
+    """Regressions (issue 17): a kill left temporaries beside the target for good."""
+    import subprocess
+    import sys
+
+    target = tmp_path / ("out.txt" if kind == "file" else "out")
+    if kind == "file":
+        target.write_text("old")
+    else:
+        target.mkdir()
+        (target / "a.txt").write_text("old")
+    run = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(target), kind])
+    assert run.returncode == -9
+    old = target.read_text() if kind == "file" else (target / "a.txt").read_text()
+    assert old == "old"  # the pre-existing output is untouched
+    assert len(list(tmp_path.iterdir())) == 2  # the target and the killed write's temporary
+    if kind == "file":
+        with atomic_path(target) as tmp:
+            tmp.write_text("new")
+        assert target.read_text() == "new"
+    else:
+        with atomic_dir(target, ("a.txt",)) as tmp:
+            (tmp / "a.txt").write_text("new")
+        assert (target / "a.txt").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # nothing left beside it
+
+
+def test_a_directory_is_swapped_in_one_step(tmp_path, monkeypatch):
+    """The directory export never leaves the target missing: the new directory and the old
+    are exchanged atomically (renameat2), with two renames only where that is unavailable."""
+    from forecast import _io
+
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "a.txt").write_text("old")
+    calls = []
+    real = _io._exchange
+    monkeypatch.setattr(_io, "_exchange", lambda a, b: calls.append(1) or real(a, b))
+    monkeypatch.setattr(os, "rename", lambda *a: pytest.fail("renamed in two steps"))
+    with atomic_dir(target, ("a.txt",)) as tmp:
+        (tmp / "a.txt").write_text("new")
+    assert calls and (target / "a.txt").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]

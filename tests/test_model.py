@@ -501,3 +501,68 @@ def test_interval_coverage_over_repeated_fits():
         inside.extend(((cov["lower"] <= true) & (true <= cov["upper"])).tolist())
     rate = float(np.mean(inside))
     assert 0.8 <= rate <= 0.97, rate
+
+
+def _crafted(source, tmp_path, change):
+    """A copy of a saved fit with ``change(tree)`` applied (a DataTree edit)."""
+    tree = xr.load_datatree(source, engine="h5netcdf")
+    change(tree)
+    out = tmp_path / "crafted.nc"
+    tree.to_netcdf(out, engine="h5netcdf")
+    return out
+
+
+def _drop_cutpoints(tree):
+    tree["posterior"] = tree["posterior"].to_dataset().drop_vars("cutpoints")
+
+
+def _nan_draw(tree):
+    post = tree["posterior"].to_dataset()
+    post["beta"][0, 0, 0] = np.nan
+    tree["posterior"] = post
+
+
+def _rescaled(tree):
+    post = tree["posterior"].to_dataset()
+    post["beta"].attrs["scale_factor"] = 2.0
+    tree["posterior"] = post
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (lambda t: t.attrs.update(labels=json.dumps([1, 2])), "labels"),
+        (lambda t: t.attrs.update(sampler=json.dumps("nutpie")), "sampler"),
+        (lambda t: t.attrs.update(covariates=["beta"]), "covariates"),
+        (_drop_cutpoints, "lacks cutpoints"),
+        (_nan_draw, "NaN or infinite"),
+        (_rescaled, "scale_factor"),
+    ],
+    ids=["labels-list", "sampler-string", "covariates-not-json", "no-cutpoints", "nan", "scale"],
+)
+def test_load_refuses_crafted_fits(tiny_model_file, tmp_path, change, match):
+    """Regressions (issue 17): each of these loaded, exited 1, or predicted null or rescaled
+    probabilities."""
+    path = _crafted(tiny_model_file, tmp_path, change)
+    with pytest.raises(ModelMismatchError, match=match) as e:
+        fm.load(path)
+    _assert_one_line(e, path)
+
+
+def test_load_refuses_external_storage(tiny_model_file, tmp_path):
+    """Regression: an HDF5 dataset stored in another file made the loader read that file."""
+    import shutil
+
+    import h5py
+
+    path = tmp_path / "external.nc"
+    shutil.copy(tiny_model_file, path)
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(b"0123456789")
+    with h5py.File(path, "r+") as f:
+        f["posterior"].create_dataset("leak", shape=(10,), dtype="u1", external=[(outside, 0, 10)])
+    with pytest.raises(ModelMismatchError, match="stored in another file") as e:
+        fm.load(path)
+    _assert_one_line(e, path)
+    with pytest.raises(ForecastError, match="not a regular file"):
+        fm.load(tmp_path)

@@ -162,6 +162,14 @@ BAD = [
      "a list"),
     ("not-toml", "name = \n", 1, None, "not valid TOML"),
     ("not-toml-2", GOOD + "[overrides\n", 6, None, "not valid TOML"),
+    # regressions (issue 17): each exited 1 or grew an export without bound
+    ("deep-toml", GOOD + "x = " + "[" * 100_000 + "]" * 100_000 + "\n", None, None,
+     "nested too deeply"),
+    ("huge-year", GOOD.replace("2026", "1" + "0" * 5000), None, None, "not valid TOML"),
+    ("huge-age", GOOD + '\n[overrides.Latvia]\nalliance_age = 99999999999999999999\n', 8,
+     "overrides.Latvia.alliance_age", "more than 9 digits"),
+    ("long-name", GOOD.replace('name = "', 'name = "' + "x" * 1000), 1, "name",
+     "more than 200"),
 ]  # fmt: skip
 
 

@@ -21,3 +21,10 @@ def test_unknown_name_suggests():
         states.resolve("Estonai")
     with pytest.raises(ForecastError):
         states.name(9999)
+
+
+def test_a_name_with_digits_is_not_a_state():
+    """Regression (issue 17): countrycode's search made "China 2026" China."""
+    with pytest.raises(UnknownStateError, match="did you mean China"):
+        states.resolve("China 2026")
+    assert states.resolve("Great Britain") == 200  # a pattern inside the name still counts

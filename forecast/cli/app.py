@@ -31,6 +31,37 @@ def _table(frame, title: str) -> str:
     return f"{title}\n{shown.to_string(index=False)}\n"
 
 
+class Whole(click.ParamType):
+    """A whole number within ``low..high``, in ASCII digits.
+
+    Click's ``int`` takes any script's digits (``１０``) and numbers of any size; a seed must
+    fit numpy's 32-bit range and a count must be one the machine can allocate.
+    """
+
+    name = "integer"
+
+    def __init__(self, low: int, high: int):
+        self.low, self.high = low, high
+
+    def convert(self, value, param, ctx):
+        """Return ``value`` as an int, or fail with a usage error naming the range."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
+        else:
+            text = str(value).strip()
+        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 20:
+            self.fail(f"{text[:40]!r} is not a whole number (ASCII digits)", param, ctx)
+        number = int(text)
+        if not self.low <= number <= self.high:
+            self.fail(f"{number} is outside {self.low}..{self.high}", param, ctx)
+        return number
+
+
+#: Counts (draws, tuning steps, chains, folds, jobs) and seeds accepted on the command line.
+COUNT = Whole(1, 10_000_000)
+SEED = Whole(0, 2**32 - 1)
+
+
 _CASES_OPTION = click.option(
     "--cases",
     type=click.Path(path_type=Path),
@@ -52,7 +83,10 @@ _MODEL_OPTION = click.option(
     "model_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="A saved fit [default: models/default.nc, fitted first when absent].",
+    help=(
+        "A saved fit [default: models/default.nc, else the shipped models/compact.nc; "
+        "fitted first when neither exists]."
+    ),
 )
 
 

@@ -11,6 +11,9 @@ from .app import (
     _CASES_OPTION,
     _COVARIATES_OPTION,
     _MODEL_OPTION,
+    COUNT,
+    SEED,
+    Whole,
     _convergence_said_once,
     _echo_err,
     _json_dump,
@@ -30,10 +33,10 @@ from .app import (
     default=None,
     help="Where to save the fit [default: models/default.nc].",
 )
-@click.option("--draws", type=click.IntRange(min=1), default=None, help="Draws per chain.")
-@click.option("--tune", type=click.IntRange(min=1), default=None, help="Tuning steps per chain.")
-@click.option("--chains", type=click.IntRange(min=1), default=None, help="Number of chains.")
-@click.option("--seed", type=int, default=None, help="Seed; the same seed gives the same draws.")
+@click.option("--draws", type=COUNT, default=None, help="Draws per chain.")
+@click.option("--tune", type=COUNT, default=None, help="Tuning steps per chain.")
+@click.option("--chains", type=COUNT, default=None, help="Number of chains.")
+@click.option("--seed", type=SEED, default=None, help="Seed; the same seed gives the same draws.")
 @click.option(
     "--card",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -44,13 +47,16 @@ from .app import (
 @_COVARIATES_OPTION
 def fit_command(cases, output, draws, tune, chains, seed, card, no_progress, covariates) -> None:
     """Fit the model to a case table and save it as NetCDF, with diagnostics."""
-    from ..workflow import DEFAULT_FIT, DEFAULT_MODEL, fit_and_save
+    from ..workflow import COMPACT_MODEL, DEFAULT_FIT, DEFAULT_MODEL, fit_and_save
 
     chosen = covariates
 
     output = output or DEFAULT_MODEL
     if card is None and output == DEFAULT_MODEL:
         card = DEFAULT_MODEL.parent / "README.md"
+    # the shipped compact posterior is the default fit's: default table, place and seed
+    default = output == DEFAULT_MODEL and cases is None and seed in (None, DEFAULT_FIT["seed"])
+    compact = COMPACT_MODEL if default and not (draws or tune or chains or covariates) else None
     result = fit_and_save(
         cases,
         output,
@@ -61,12 +67,14 @@ def fit_command(cases, output, draws, tune, chains, seed, card, no_progress, cov
         progress=not no_progress,
         card=card,
         covariates=chosen,
+        compact=compact,
     )
     d = result.diagnostics
     click.echo(
         f"{output}: {result.n_cases} cases, sampler {result.sampler['name']}, "
         f"max r-hat {d.max_rhat:.3f}, min ESS bulk {d.min_ess_bulk:.0f} / tail "
         f"{d.min_ess_tail:.0f}, divergences {d.divergences}"
+        + (f"; compact posterior {compact}" if compact else "")
         + (f"; model card {card}" if card else "")
     )
     _warn_unconverged(result)
@@ -83,8 +91,8 @@ def fit_command(cases, output, draws, tune, chains, seed, card, no_progress, cov
     show_default=True,
     help="Output format.",
 )
-@click.option("--draws", type=click.IntRange(min=1), default=None, help="Simulation draws.")
-@click.option("--seed", type=int, default=None, help="Simulation seed.")
+@click.option("--draws", type=COUNT, default=None, help="Simulation draws.")
+@click.option("--seed", type=SEED, default=None, help="Simulation seed.")
 def predict_command(scenario: Path, model_path, fmt: str, draws, seed) -> None:
     """Forecast who comes to the target's aid in SCENARIO (a TOML file)."""
     from ..coalition import predict
@@ -168,11 +176,13 @@ def _prediction_table(p) -> str:
 def report_command(scenario: Path, model_path, output) -> None:
     """Write a PDF report of SCENARIO for readers who will not run code."""
     from ..report import report
+    from ..scenario import load_scenario
     from ..workflow import ensure_model
 
+    load_scenario(scenario)  # a bad scenario fails before any model is loaded or fitted
     with _convergence_said_once():
-        path = report(scenario, model_path, output)
-        result = ensure_model(model_path)  # already on disk: a quick load
+        result = ensure_model(model_path)
+        path = report(scenario, model_path, output, fit=result)
     _warn_unconverged(result)
     click.echo(str(path))
 
@@ -189,7 +199,7 @@ def report_command(scenario: Path, model_path, output) -> None:
 )
 @click.option(
     "--folds",
-    type=click.IntRange(min=2),
+    type=Whole(2, 1000),
     default=5,
     show_default=True,
     help="Folds of the conflict scheme.",
@@ -218,22 +228,16 @@ def report_command(scenario: Path, model_path, output) -> None:
 )
 @click.option(
     "--jobs",
-    type=click.IntRange(min=1),
+    type=COUNT,
     default=1,
     show_default=True,
     help="Folds fitted in parallel on local processes.",
 )
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port).")
-@click.option(
-    "--draws", type=click.IntRange(min=1), default=EVALUATION_FIT["draws"], show_default=True
-)
-@click.option(
-    "--tune", type=click.IntRange(min=1), default=EVALUATION_FIT["tune"], show_default=True
-)
-@click.option(
-    "--chains", type=click.IntRange(min=1), default=EVALUATION_FIT["chains"], show_default=True
-)
-@click.option("--seed", type=int, default=EVALUATION_FIT["seed"], show_default=True)
+@click.option("--draws", type=COUNT, default=EVALUATION_FIT["draws"], show_default=True)
+@click.option("--tune", type=COUNT, default=EVALUATION_FIT["tune"], show_default=True)
+@click.option("--chains", type=COUNT, default=EVALUATION_FIT["chains"], show_default=True)
+@click.option("--seed", type=SEED, default=EVALUATION_FIT["seed"], show_default=True)
 @_COVARIATES_OPTION
 def evaluate_command(
     cases,
@@ -344,6 +348,45 @@ def card_command(model_path, output) -> None:
     write_card(result, output, docs)
     click.echo(f"{output}: model card of {model_path} ({len(docs)} evaluation(s))")
     _warn_unconverged(result)
+
+
+@cli.command("compact")
+@_MODEL_OPTION
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write it [default: compact.nc beside the model].",
+)
+@click.option(
+    "--draws",
+    type=COUNT,
+    default=1000,
+    show_default=True,
+    help="Draws kept, over all chains.",
+)
+def compact_command(model_path, output, draws) -> None:
+    """Write a fit's compact posterior: thinned, float32, no per-conflict effects.
+
+    It forecasts new crises as the full fit does, from fewer draws, in a file of a few MB.
+    """
+    from ..errors import ForecastError
+    from ..model import load
+    from ..workflow import DEFAULT_MODEL
+
+    model_path = model_path or DEFAULT_MODEL
+    full = load(model_path)
+    if full.is_compact:
+        raise ForecastError(f"{model_path}: already a compact fit; compact the full fit")
+    small = full.compact(draws)
+    output = output or Path(model_path).parent / "compact.nc"
+    small.save(output)
+    info = small.attrs["compact"]
+    click.echo(
+        f"{output}: {info['draws']} of {info['of']} draws, without "
+        f"{' and '.join(info['dropped'])} effects ({Path(output).stat().st_size / 1e6:.1f} MB)"
+    )
 
 
 @cli.command("export")

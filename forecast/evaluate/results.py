@@ -8,7 +8,6 @@ null); :func:`load_evaluation` reads it back without the per-row predictions, wh
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import math
 import os
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._io import atomic_path, write_json
+from .._io import atomic_path, created_at, write_json
 from ..errors import ForecastError
 from .goals import crisis_goals
 
@@ -105,7 +104,7 @@ class Evaluation:
             {
                 "format": FORMAT,
                 "forecast_version": __version__,
-                "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                "created_at": created_at().isoformat(),
                 "data_hash": self.data_hash,
                 "settings": self.settings,
                 "converged": self.converged,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 from collections.abc import Callable
@@ -12,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .. import __version__
-from .._io import atomic_path
+from .._io import atomic_path, created_at, reproducible
 from ..cases import SCHEMA_VERSION
 from ..design import GROUPS, Design, check_covariates
 from ..errors import ForecastError, ModelMismatchError, NotFittedError
@@ -20,6 +19,9 @@ from .diagnostics import Diagnostics
 from .result import Fit
 
 FORMAT = "forecast-fit/3"  # 2: the side decision and crisis scales; 3: correlated conflict effects
+#: Every numeric variable is written deflate-compressed (zlib level 4, byte shuffle), which any
+#: NetCDF-4 reader decodes transparently.
+COMPRESSION: dict[str, Any] = {"zlib": True, "complevel": 4, "shuffle": True}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -52,8 +54,11 @@ def load(path: str | os.PathLike) -> Fit:
     import xarray as xr
 
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise ForecastError(f"{p}: no such saved fit; run `forecast fit -o {p}` to create it")
+    if not p.is_file():
+        raise ForecastError(f"{p}: not a regular file, expected a saved fit (.nc)")
+    _refuse_unsafe_storage(p)
     try:
         tree = xr.open_datatree(p, engine="h5netcdf")
         try:
@@ -90,10 +95,16 @@ def load(path: str | os.PathLike) -> Fit:
                 f"{p}: written by forecast {version}, incompatible with {__version__}; "
                 "refit with `forecast fit`"
             )
-        covariates = tuple(json.loads(a["covariates"]))
-        scaling = json.loads(a["scaling"])
-        labels = {g: tuple(v) for g, v in json.loads(a["labels"]).items()}
-        diag = json.loads(a["diagnostics"])
+        covariates = tuple(_json_attr(a, "covariates", list))
+        scaling = _json_attr(a, "scaling", dict)
+        labels = {g: tuple(v) for g, v in _json_attr(a, "labels", dict).items()}
+        if set(labels) != set(GROUPS) or not all(
+            isinstance(x, str) for v in labels.values() for x in v
+        ):
+            raise ValueError(f"labels must map {', '.join(GROUPS)} to lists of names")
+        diag = _json_attr(a, "diagnostics", dict)
+        for key in ("priors", "sampler"):
+            _json_attr(a, key, dict)
         d = tree["design"].to_dataset()
         design = Design(
             X=np.asarray(d["X"].values, dtype=np.float64),
@@ -131,6 +142,7 @@ def load(path: str | os.PathLike) -> Fit:
             idata[k].attrs = dict(tree[k].attrs)
         if "posterior" not in idata.children:
             raise KeyError("posterior")
+        _check_posterior(p, idata["posterior"].to_dataset(), labels)
         return Fit(
             idata=idata,
             design=design,
@@ -140,7 +152,7 @@ def load(path: str | os.PathLike) -> Fit:
             seed=int(a["seed"]),
             data_hash=str(a["data_hash"]),
             n_cases=int(a["n_cases"]),
-            attrs={"created_at": str(a.get("created_at", ""))},
+            attrs=_fit_attrs(a),
         )
     except ModelMismatchError:
         raise
@@ -149,6 +161,88 @@ def load(path: str | os.PathLike) -> Fit:
             f"{p}: a forecast fit with missing or damaged attributes ({type(e).__name__}: "
             f"{' '.join(str(e).split())[:120]}); refit with `forecast fit`"
         ) from None
+
+
+#: Largest saved fit read (the default full fit is far below it).
+MAX_FIT_BYTES = 4_000_000_000
+#: Posterior variables every fit has: prediction cannot go without them.
+REQUIRED_VARIABLES = ("beta", "cutpoints")
+
+
+def _refuse_unsafe_storage(p: Path) -> None:
+    """Refuse what would make loading read other files or silently rescale the draws.
+
+    HDF5 external storage and virtual datasets point at other files (reading them would pull
+    an arbitrary local file into the design); CF ``scale_factor`` / ``add_offset`` attributes
+    would rescale the posterior on decoding. A fit written by this package has neither.
+    """
+    import h5py
+
+    size = p.stat().st_size
+    if size > MAX_FIT_BYTES:
+        raise ForecastError(f"{p}: {size / 1e9:.1f} GB, more than a saved fit may have")
+    problems: list[str] = []
+
+    def visit(name, obj):
+        if isinstance(obj, h5py.Dataset):
+            if obj.external or obj.is_virtual:
+                problems.append(f"{name} is stored in another file")
+            elif {"scale_factor", "add_offset"} & set(obj.attrs):
+                problems.append(f"{name} has a scale_factor/add_offset attribute")
+        return problems[0] if problems else None  # a value stops the walk
+
+    try:
+        with h5py.File(p, "r") as f:
+            f.visititems(visit)
+    except Exception as e:  # not HDF5 at all: xarray's error below names it
+        if isinstance(e, OSError | ValueError):
+            return
+        raise
+    if problems:
+        raise ModelMismatchError(
+            f"{p}: not a fit this package wrote ({problems[0]}); refit with `forecast fit`"
+        )
+
+
+def _json_attr(a: dict[str, Any], key: str, kind: type):
+    """A root attribute holding JSON text of the given kind (``list`` or ``dict``)."""
+    value = a[key]
+    if not isinstance(value, str):
+        raise TypeError(f"attribute {key!r} must be JSON text, not {type(value).__name__}")
+    try:
+        out = json.loads(value)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"attribute {key!r} is not JSON ({e.msg})") from None
+    if not isinstance(out, kind):
+        raise TypeError(f"attribute {key!r} must hold a JSON {kind.__name__}")
+    return out
+
+
+def _check_posterior(p: Path, post, labels: dict[str, tuple[str, ...]]) -> None:
+    """Refuse a posterior without the variables prediction needs, or with non-finite draws."""
+    missing = [v for v in REQUIRED_VARIABLES if v not in post.data_vars]
+    if missing:
+        raise ValueError(f"the posterior lacks {', '.join(missing)}")
+    for name in post.data_vars:
+        values = post[name].values
+        if values.dtype.kind != "f":
+            raise ValueError(f"posterior variable {name} is not floating point")
+        if not np.isfinite(values).all():
+            raise ValueError(f"posterior variable {name} has NaN or infinite draws")
+    for g, names in labels.items():
+        if f"{g}_effect" in post.data_vars and post.sizes.get(g) != len(names):
+            raise ValueError(f"{g}_effect has {post.sizes.get(g)} levels, labels {len(names)}")
+
+
+def _fit_attrs(a: dict[str, Any]) -> dict[str, Any]:
+    """The loaded fit's ``attrs``: when it was created and, for a compact fit, how."""
+    out: dict[str, Any] = {"created_at": str(a.get("created_at", ""))}
+    if "compact" in a:
+        info = json.loads(a["compact"])
+        if not isinstance(info, dict) or not isinstance(info.get("dropped"), list):
+            raise ValueError("the compact attribute is not a JSON object with 'dropped'")
+        out["compact"] = info
+    return out
 
 
 def save_fit(fit: Fit, path: str | os.PathLike) -> Path:
@@ -171,7 +265,19 @@ def save_fit(fit: Fit, path: str | os.PathLike) -> Path:
     if empty or "posterior" not in fit.idata.children:
         what = ", ".join(empty) or "posterior"
         raise NotFittedError(f"cannot save the fit to {path}: missing {what}; refit it")
-    return write_tree(fit.idata, path, attrs, extra={"/design": _design_dataset(fit.design)})
+    return write_tree(
+        fit.idata,
+        path,
+        attrs,
+        relabel={"posterior": _float32},
+        extra={"/design": _design_dataset(fit.design)},
+    )
+
+
+def _float32(ds):
+    """The posterior as written: float64 draws as float32 (as ``fit`` returns them)."""
+    wide = [v for v in ds.data_vars if ds[v].dtype == np.float64]
+    return ds.assign({v: ds[v].astype(np.float32) for v in wide}) if wide else ds
 
 
 def write_tree(
@@ -220,11 +326,32 @@ def write_tree(
     groups.update(extra or {})
     tree = xr.DataTree.from_dict(groups)
     tree.attrs = attrs
+    for node in tree.children.values():
+        node.attrs = _group_stamps(node.attrs, attrs.get("created_at"))
     for name, more in (group_attrs or {}).items():
         tree[name].attrs = {**tree[name].attrs, **more}
+    encoding = {
+        name: {v: dict(COMPRESSION) for v in ds.data_vars if ds[v].dtype.kind in "fiub"}
+        for name, ds in groups.items()
+    }
     with atomic_path(path) as tmp:  # atomic_path gives it the usual mode
-        tree.to_netcdf(tmp, engine="h5netcdf")
+        tree.to_netcdf(tmp, engine="h5netcdf", encoding=encoding)
     return Path(path)
+
+
+def _group_stamps(group: dict[str, Any], when: str | None) -> dict[str, Any]:
+    """A group's attributes with ArviZ's stamps made reproducible.
+
+    ArviZ stamps each group with its own ``created_at`` (to the microsecond); the file's one
+    creation time (the root's) replaces it. Under ``SOURCE_DATE_EPOCH`` the wall-clock
+    ``sampling_time`` is dropped too, so that the same inputs and seed give the same bytes.
+    """
+    out = dict(group)
+    if when and "created_at" in out:
+        out["created_at"] = when
+    if reproducible():
+        out.pop("sampling_time", None)
+    return out
 
 
 def _root_attrs(fit: Fit) -> dict[str, Any]:
@@ -243,8 +370,8 @@ def _root_attrs(fit: Fit) -> dict[str, Any]:
         "priors": json.dumps(fit.priors),
         "diagnostics": json.dumps(fit.diagnostics.to_dict()),
         "converged": int(fit.diagnostics.converged),
-        "created_at": fit.attrs.get("created_at")
-        or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        "created_at": fit.attrs.get("created_at") or created_at().isoformat(),
+        **({"compact": json.dumps(fit.attrs["compact"])} if fit.attrs.get("compact") else {}),
     }
 
 

@@ -10,7 +10,6 @@ the report.
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 import io
 import os
@@ -19,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .._io import atomic_path
-from ..errors import ForecastError
+from .._io import atomic_path, created_at
 from . import placement
 from .evaluation import _evaluation_summary
 from .figures import _figures
@@ -31,19 +29,6 @@ __all__ = ["DEFAULT_REPORT_DIR", "report", "write_report"]
 
 #: Where :func:`report` writes ``<scenario-file-stem>.pdf`` by default.
 DEFAULT_REPORT_DIR = Path("reports")
-
-
-def _when(epoch: str | None = None) -> _dt.datetime:
-    """The report's creation time: ``SOURCE_DATE_EPOCH`` when set, else now (UTC)."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH") if epoch is None else epoch
-    if raw:
-        try:
-            return _dt.datetime.fromtimestamp(int(raw), _dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise ForecastError(
-                f"SOURCE_DATE_EPOCH={raw!r} is not a number of seconds since 1970"
-            ) from None
-    return _dt.datetime.now(_dt.UTC).replace(microsecond=0)
 
 
 def write_report(
@@ -102,7 +87,7 @@ def write_report(
             f"the prediction comes from a fit of case table {prediction.data_hash}, not "
             f"{fit.data_hash}; predict with this fit"
         )
-    when = _when()
+    when = created_at()
     d = prediction.to_dict()
     summary = None if evaluation is None else _evaluation_summary(evaluation)
     fonts = _fonts()
@@ -164,6 +149,7 @@ def report(
     output: str | os.PathLike | None = None,
     *,
     progress: bool = True,
+    fit=None,
 ) -> Path:
     """Forecast a scenario file and write its PDF report.
 
@@ -175,12 +161,15 @@ def report(
     scenario_path : str or os.PathLike
         A scenario TOML file (:func:`forecast.scenario.load_scenario`).
     model_path : str or os.PathLike, optional
-        A saved fit; default ``models/default.nc``, fitted first when it does not exist
-        (:func:`forecast.workflow.ensure_model`).
+        A saved fit; default ``models/default.nc``, else the shipped compact posterior,
+        fitted first when neither exists (:func:`forecast.workflow.ensure_model`). Its
+        directory is where ``evaluation.json`` is looked for.
     output : str or os.PathLike, optional
         The PDF to write; default ``reports/<scenario-file-stem>.pdf``.
     progress : bool, default True
         Show the progress bar if the default model has to be fitted.
+    fit : forecast.model.Fit, optional
+        The fit, when the caller has already loaded it from ``model_path``.
 
     Returns
     -------
@@ -212,7 +201,8 @@ def report(
         if output is not None
         else DEFAULT_REPORT_DIR / (f"{Path(scenario_path).stem}.pdf")
     )
-    fit = ensure_model(model_path, progress=progress)
+    if fit is None:
+        fit = ensure_model(model_path, progress=progress)
     cases = load_cases()
     prediction = predict(fit, scenario, cases=cases)
     folder = Path(model_path).parent if model_path is not None else DEFAULT_MODEL.parent

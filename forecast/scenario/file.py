@@ -48,6 +48,9 @@ DEFAULT_DRAWS = 4000
 MAX_DRAWS = 1_000_000
 #: How far ahead of this year a scenario may be set.
 YEARS_AHEAD = 25
+#: Longest scenario name and description: the name is copied into every exported row.
+MAX_NAME = 200
+MAX_DESCRIPTION = 20_000
 
 _TOP: dict[str, tuple[type, ...]] = {
     "name": (str,),
@@ -184,6 +187,10 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         m = re.search(r"\(at line (\d+), column \d+\)", msg)
         where = f"{p}:{m.group(1)}" if m else p
         raise ScenarioError(f"{where}: not valid TOML: {msg}") from None
+    except RecursionError:
+        raise ScenarioError(f"{p}: not valid TOML: arrays or tables nested too deeply") from None
+    except ValueError as e:  # e.g. an integer of more than 4300 digits
+        raise ScenarioError(f"{p}: not valid TOML: {' '.join(str(e).split())[:120]}") from None
     loc = _Locator(p, text)
     for key, value in doc.items():
         if key not in _TOP:
@@ -195,6 +202,9 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
     name = doc["name"].strip()
     if not name:
         raise loc.error(("name",), "must not be empty")
+    for key, limit in (("name", MAX_NAME), ("description", MAX_DESCRIPTION)):
+        if len(doc.get(key, "")) > limit:
+            raise loc.error((key,), f"{len(doc[key])} characters, more than {limit}")
     year = doc["year"]
     last = _dt.date.today().year + YEARS_AHEAD
     if not 1816 <= year <= last:
@@ -267,8 +277,8 @@ def _simulation(loc: _Locator, sim: dict) -> tuple[int, int]:
     draws, seed = sim.get("draws", DEFAULT_DRAWS), sim.get("seed", 0)
     if not 1 <= draws <= MAX_DRAWS:
         raise loc.error(("simulation", "draws"), f"{draws} is outside 1..{MAX_DRAWS}")
-    if seed < 0:
-        raise loc.error(("simulation", "seed"), f"{seed} is negative")
+    if not 0 <= seed < 2**32:
+        raise loc.error(("simulation", "seed"), f"{seed} is outside 0..{2**32 - 1}")
     return draws, seed
 
 

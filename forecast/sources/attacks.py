@@ -177,9 +177,9 @@ def war_attacks(src) -> tuple[list[Attack], set[int]]:
     cinc = src.covariates.cinc
     attacks: list[Attack] = []
     matched: set[int] = set()
-    parts = src.participants
-    by_disp = dict(tuple(parts.groupby("dispnum")))
-    by_state_disp = parts.groupby("ccode").dispnum.agg(set).to_dict()
+    # plain records, grouped once: pandas filtering per attack dominated the build's time
+    by_disp = _records_by(src.participants, "dispnum")
+    by_state_disp = src.participants.groupby("ccode").dispnum.agg(set).to_dict()
     for warnum, war in src.wars.groupby("warnum", sort=True):
         name = str(war.war_name.iloc[0])
         a_sides = set(war.side[war.initiator])
@@ -199,13 +199,18 @@ def war_attacks(src) -> tuple[list[Attack], set[int]]:
         overrides = src.war_entries[src.war_entries.warnum == warnum]
         specs = _entries(war, warnum, a_side, principal, src.dyadic_wars, overrides, cinc)
         invaded = {t: d for t, _, d, role, _ in specs if role == "attacked" and d > first_t}
+        records = list(war.itertuples(index=False))
+        by_start = sorted(records, key=lambda r: r.start)
+        by_start_side = sorted(records, key=lambda r: (r.start, r.side))
         side_of = {}
-        for r in war.sort_values("start").itertuples(index=False):
+        for r in by_start:
             side_of.setdefault(int(r.ccode), r.side)
         for target, aggressor, date, role, src_text in specs:
-            t_side = int(war.side[(war.ccode == target) & (war.side != a_side)].iloc[0])
+            t_rows = [r for r in records if r.ccode == target and r.side != a_side]
+            a_rows = [r for r in records if r.ccode == aggressor and r.side == a_side]
+            t_side = int(t_rows[0].side)
             co_targets = {t for t, _, d, _, _ in specs if d == date}
-            already = set(war.ccode[(war.start < date)])
+            already = {int(r.ccode) for r in records if r.start < date}
             attack = Attack(
                 conflict_id=f"war-{warnum}",
                 conflict=name,
@@ -215,14 +220,11 @@ def war_attacks(src) -> tuple[list[Attack], set[int]]:
                 aggressor=aggressor,
                 role=role,
                 warnum=int(warnum),
-                home=(
-                    _home(war[(war.ccode == target) & (war.side != a_side)], target),
-                    _home(war[(war.ccode == aggressor) & (war.side == a_side)], aggressor),
-                ),
+                home=(_home(t_rows, target), _home(a_rows, aggressor)),
                 excluded=co_aggressors | co_targets | already | {aggressor},
                 source=src_text,
             )
-            for r in war.sort_values(["start", "side"]).itertuples(index=False):
+            for r in by_start_side:
                 c = int(r.ccode)
                 if r.start < date or _was_invaded(invaded, c, r.start, date):
                     continue
@@ -231,17 +233,18 @@ def war_attacks(src) -> tuple[list[Attack], set[int]]:
             # MIDs of this attack: target and aggressor on opposite sides while the war lasts
             shared = by_state_disp.get(target, set()) & by_state_disp.get(aggressor, set())
             for disp in sorted(shared):
-                p = by_disp[disp]
-                live = p[(p.end >= date) & (p.start <= war_end)]
-                t_spell = live[live.ccode == target]
-                a_spell = live[live.ccode == aggressor]
-                if t_spell.empty or a_spell.empty:
+                live = [r for r in by_disp[disp] if r.end >= date and r.start <= war_end]
+                t_spell = [r for r in live if r.ccode == target]
+                a_spell = [r for r in live if r.ccode == aggressor]
+                if not t_spell or not a_spell:
                     continue
-                t_side_a = bool(t_spell.sort_values("start").side_a.iloc[0])
-                if not (a_spell.side_a != t_side_a).any():
+                t_side_a = bool(min(t_spell, key=lambda r: r.start).side_a)
+                if not any(r.side_a != t_side_a for r in a_spell):
                     continue
                 matched.add(disp)
-                for r in live[live.hostlev >= FORCE].itertuples(index=False):
+                for r in live:
+                    if r.hostlev < FORCE:
+                        continue
                     c = int(r.ccode)
                     if not _mid_counts(c, r.end, side_of, invaded, date):
                         continue
@@ -253,9 +256,17 @@ def war_attacks(src) -> tuple[list[Attack], set[int]]:
     return attacks, matched
 
 
-def _home(rows: pd.DataFrame, ccode: int) -> bool | None:
+def _records_by(table: pd.DataFrame, key: str) -> dict:
+    """Return ``value -> list of row records`` (named tuples, in table order) for ``key``."""
+    out: dict = {}
+    for r in table.itertuples(index=False):
+        out.setdefault(getattr(r, key), []).append(r)
+    return out
+
+
+def _home(rows: list, ccode: int) -> bool | None:
     """Whether a state's combat in a war (COW ``WhereFought``) included its own region."""
-    codes = [int(x) for x in rows.where_fought.dropna()] if len(rows) else []
+    codes = [int(r.where_fought) for r in rows if pd.notna(r.where_fought)]
     if not codes or codes[0] not in WHERE_FOUGHT:
         return None
     return region(ccode) in WHERE_FOUGHT[codes[0]]
@@ -305,24 +316,27 @@ def mid_attacks(src, matched: set[int]) -> list[Attack]:
     """
     cinc = src.covariates.cinc
     attacks: list[Attack] = []
-    starts = src.disputes.set_index("dispnum").start
-    for disp, p in src.participants.groupby("dispnum", sort=True):
+    starts = src.disputes.set_index("dispnum").start.to_dict()
+    for disp, p in sorted(_records_by(src.participants, "dispnum").items()):
         if disp in matched:
             continue
-        orig = p[p.originator]
-        side_a = orig[orig.side_a & (orig.hostlev >= FORCE)]
-        side_b = orig[~orig.side_a]
-        if side_a.empty or side_b.empty:
+        orig = [r for r in p if r.originator]
+        side_a = [r for r in orig if r.side_a and r.hostlev >= FORCE]
+        side_b = [r for r in orig if not r.side_a]
+        if not side_a or not side_b:
             continue
-        date = starts.get(disp, p.start.min())
+        date = starts[disp] if disp in starts else min(r.start for r in p)
         year = int(date.year)
         ranked = sorted(
-            side_a.itertuples(index=False),
+            side_a,
             key=lambda r: (-int(r.hostlev), -(cinc(r.ccode, year) or 0.0), r.ccode),
         )
         aggressor = int(ranked[0].ccode)
-        originators = set(orig.ccode)
-        for target in sorted(set(side_b.ccode)):
+        originators = {r.ccode for r in orig}
+        joiners = sorted(
+            (r for r in p if not r.originator and r.hostlev >= FORCE), key=lambda r: r.start
+        )
+        for target in sorted({r.ccode for r in side_b}):
             attack = Attack(
                 conflict_id=f"mid-{disp}",
                 conflict=f"MID {disp}: {_states_name(aggressor)} vs {_states_name(target)}",
@@ -333,8 +347,7 @@ def mid_attacks(src, matched: set[int]) -> list[Attack]:
                 excluded=originators,
                 source=f"MID 4.3 dispnum3 {disp}",
             )
-            joiners = p[~p.originator & (p.hostlev >= FORCE)].sort_values("start")
-            for r in joiners.itertuples(index=False):
+            for r in joiners:
                 relation = "aggressor" if r.side_a else "target"
                 attack.add_evidence(int(r.ccode), relation, max(r.start, date), "")
             attacks.append(attack)

@@ -121,6 +121,18 @@ class Covariates:
             spell += (r.since, r.alliance_order, r.source, int(r.member), r.terms)
             self._by_member[int(r.member)].append(spell)
             self._by_alliance[r.alliance].append(spell)
+        # (ccode, date) -> the alliances it belonged to that day (each attack asks for its
+        # target's many times, once per responder)
+        self._member_of: dict[tuple[int, pd.Timestamp], frozenset] = {}
+
+    def _alliances_of(self, ccode: int, date: pd.Timestamp) -> frozenset:
+        """Return the ids of the alliances ``ccode`` was a member of on ``date``."""
+        key = (ccode, date)
+        found = self._member_of.get(key)
+        if found is None:
+            found = frozenset(sp[0] for sp in self._by_member.get(ccode, ()) if _on(sp, date))
+            self._member_of[key] = found
+        return found
 
     # -- states ---------------------------------------------------------------------------
     def in_system(self, ccode: int, date: pd.Timestamp) -> bool:
@@ -170,7 +182,7 @@ class Covariates:
     def allies(self, target: int, date: pd.Timestamp) -> set[int]:
         """Return every state with a written commitment in force with ``target`` on ``date``."""
         out: set[int] = set()
-        for alliance in {sp[0] for sp in self._by_member.get(target, ()) if _on(sp, date)}:
+        for alliance in self._alliances_of(target, date):
             out.update(sp[8] for sp in self._by_alliance[alliance] if _on(sp, date))
         out.discard(target)
         return out
@@ -199,7 +211,7 @@ class Covariates:
         Commitment or None
             None where no commitment is in force.
         """
-        shared = {sp[0] for sp in self._by_member.get(target, ()) if _on(sp, date)}
+        shared = self._alliances_of(target, date)
         mine = [
             sp for sp in self._by_member.get(supporter, ()) if sp[0] in shared and _on(sp, date)
         ]

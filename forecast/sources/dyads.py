@@ -67,7 +67,12 @@ class Dyads:
         self._rivals = dict(spells)
         self._mindist = mindist.set_index(["ccode1", "ccode2", "year"])["mindist"]
         self._igos = igos.set_index(["ccode1", "ccode2", "year"])["dyadigos"]
-        self._capitals = {c: g.sort_values("start") for c, g in capitals.groupby("ccode")}
+        # ccode -> its capitals' (start, end, lat, lng), oldest first
+        self._capitals: dict[int, list[tuple]] = {}
+        for r in capitals.itertuples(index=False):
+            self._capitals.setdefault(int(r.ccode), []).append((r.start, r.end, r.lat, r.lng))
+        for spells in self._capitals.values():
+            spells.sort(key=lambda sp: sp[0])
 
     def rival(self, a: int, b: int, year: int) -> bool:
         """Return whether ``a`` and ``b`` were strategic rivals in ``year``."""
@@ -91,12 +96,13 @@ class Dyads:
         return _haversine(*pa, *pb)
 
     def _capital(self, ccode: int, date: pd.Timestamp) -> tuple[float, float] | None:
-        table = self._capitals.get(int(ccode))
-        if table is None:
+        spells = self._capitals.get(int(ccode))
+        if not spells:
             return None
-        live = table[(table.start <= date) & (table.end >= date)]
-        row = live.iloc[-1] if len(live) else table.iloc[(table.start - date).abs().argmin()]
-        return float(row.lat), float(row.lng)
+        live = [sp for sp in spells if sp[0] <= date <= sp[1]]
+        # outside every spell: the capital whose spell starts nearest the date
+        row = live[-1] if live else min(spells, key=lambda sp: abs(sp[0] - date))
+        return float(row[2]), float(row[3])
 
     def add(self, table: pd.DataFrame, dates: pd.Series) -> pd.DataFrame:
         """Add the dyadic predictor columns to a table of cases.
