@@ -62,6 +62,17 @@ COUNT = Whole(1, 10_000_000)
 SEED = Whole(0, 2**32 - 1)
 
 
+def output_option(help: str):
+    """The ``-o/--output FILE`` option of a command that writes one file (``None`` if absent)."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help,
+    )
+
+
 _CASES_OPTION = click.option(
     "--cases",
     type=click.Path(path_type=Path),

@@ -21,18 +21,13 @@ from .app import (
     _table,
     _warn_unconverged,
     cli,
+    output_option,
 )
 
 
 @cli.command("fit")
 @_CASES_OPTION
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to save the fit [default: models/default.nc].",
-)
+@output_option("Where to save the fit [default: models/default.nc].")
 @click.option("--draws", type=COUNT, default=None, help="Draws per chain.")
 @click.option("--tune", type=COUNT, default=None, help="Tuning steps per chain.")
 @click.option("--chains", type=COUNT, default=None, help="Number of chains.")
@@ -166,13 +161,7 @@ def _prediction_table(p) -> str:
 @cli.command("report")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @_MODEL_OPTION
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="The PDF to write [default: reports/<scenario name>.pdf].",
-)
+@output_option("The PDF to write [default: reports/<scenario name>.pdf].")
 def report_command(scenario: Path, model_path, output) -> None:
     """Write a PDF report of SCENARIO for readers who will not run code."""
     from ..report import report
@@ -218,13 +207,9 @@ def report_command(scenario: Path, model_path, output) -> None:
     default=None,
     help="Write every held-out row's predictions here (.csv or .parquet).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the results (JSON; figures beside it) [default: "
-    "models/evaluation.json, or models/evaluation-<scheme>.json for the others].",
+@output_option(
+    "Where to write the results (JSON; figures beside it) [default: "
+    "models/evaluation.json, or models/evaluation-<scheme>.json for the others]."
 )
 @click.option(
     "--jobs",
@@ -329,13 +314,7 @@ def _backtest(table, output: Path, fmt, jobs, scheduler, draws, tune, chains, se
 
 @cli.command("card")
 @_MODEL_OPTION
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the card [default: README.md beside the model].",
-)
+@output_option("Where to write the card [default: README.md beside the model].")
 def card_command(model_path, output) -> None:
     """Write a saved fit's model card, with the evaluations saved beside it."""
     from ..workflow import DEFAULT_MODEL, ensure_model, evaluations_beside, write_card
@@ -352,13 +331,7 @@ def card_command(model_path, output) -> None:
 
 @cli.command("compact")
 @_MODEL_OPTION
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write it [default: compact.nc beside the model].",
-)
+@output_option("Where to write it [default: compact.nc beside the model].")
 @click.option(
     "--draws",
     type=COUNT,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .app import _echo_err, _json_dump, _table, cli
+from .app import _echo_err, _json_dump, _table, cli, output_option
 
 
 @cli.group()
@@ -38,13 +38,7 @@ def data_check(file: Path) -> None:
     type=click.Path(path_type=Path),
     help="Directory with the original ATOP, COW and BMR files (published names).",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Where to write the case table [default: data/cases.csv].",
-)
+@output_option("Where to write the case table [default: data/cases.csv].")
 @click.option(
     "--present-dir",
     type=click.Path(file_okay=False, path_type=Path),
