@@ -80,9 +80,10 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         atomic). If the block raises, the temporary file is removed and ``path`` is untouched.
     """
     final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(final)
-    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(final), suffix=".tmp", dir=final.parent)
+    with _writable(final):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(final)
+        fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(final), suffix=".tmp", dir=final.parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -134,9 +135,10 @@ def atomic_dir(directory: str | os.PathLike, replaceable: tuple[str, ...]) -> It
                 f"{directory}: exists and holds files that are not from an export of this "
                 f"format ({shown}); choose a new or empty directory"
             )
-    final.parent.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(final)
-    tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(final), suffix=".tmp", dir=final.parent))
+    with _writable(Path(directory)):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(final)
+        tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(final), suffix=".tmp", dir=final.parent))
     try:
         os.chmod(tmp, _default_modes(tmp)[1])  # mkdtemp makes it private (0700)
         yield tmp
@@ -156,6 +158,18 @@ def atomic_dir(directory: str | os.PathLike, replaceable: tuple[str, ...]) -> It
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _writable(final: Path) -> Iterator[None]:
+    """Turn a failure to create ``final``'s directory or temporary into one clear error."""
+    try:
+        yield
+    except OSError as e:
+        why = e.strerror or type(e).__name__
+        if isinstance(e, (FileExistsError, NotADirectoryError)):  # from mkdir(parents=True)
+            why = "a parent of it is a file, not a directory"
+        raise ForecastError(f"{final}: cannot write here ({why})") from None
 
 
 def _temp_prefix(final: Path) -> str:

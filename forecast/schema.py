@@ -68,7 +68,7 @@ def era_of(year: int) -> str:
     raise ValueError(f"year {year} is before 1816")
 
 
-_CONFLICT_ID = re.compile(r"^(war-\d+|mid-\d+|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$")
+_CONFLICT_ID = re.compile(r"^(war-[0-9]+|mid-[0-9]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)$")
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,9 @@ def name(code: int) -> str:
         raise UnknownStateError(f"unknown COW country code {code!r}") from None
 
 
+_CODE = re.compile(r"[0-9]{1,4}")
+
+
 def resolve(state: str | int) -> int:
     """Return the COW country code of a state given by name, abbreviation or code.
 
@@ -129,7 +132,8 @@ def resolve(state: str | int) -> int:
         If nothing matches; the message suggests the closest known names.
     """
     names, lookup = _codelist()
-    if isinstance(state, int) or (isinstance(state, str) and state.strip().isdigit()):
+    # a code in ASCII digits ("2"); str.isdigit would also take "²" and "٢"
+    if isinstance(state, int) or (isinstance(state, str) and _CODE.fullmatch(state.strip())):
         code = int(state)
         if code in names:
             return code

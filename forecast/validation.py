@@ -7,6 +7,7 @@ same whether the table came from a file or not.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -58,8 +59,8 @@ def _check_value(col: Column, text: str) -> str | None:
         if len(text) > 40 or not _FLOAT.fullmatch(text):
             return f"{text[:40]!r} is not a number (ASCII digits, e.g. 0.25 or 1e-3)"
         value = float(text)
-        if value != value:
-            return "NaN is not a number; leave the field empty when the value is missing"
+        if not math.isfinite(value):  # 1e400 overflows to inf
+            return f"{text[:20]} is too large a number"
         return _out_of_range(value, col.low, col.high)
     return None
 
@@ -198,7 +199,7 @@ def _row_rules(row: int, v: dict[str, str], seen_ids: dict[str, int]) -> list[Pr
                 Problem(row, "conflict_id", f"{cid!r} is not war-<n>, mid-<n> or a slug (a-z0-9-)")
             )
         elif etype is not None:
-            kind = cid.split("-", 1)[0] if re.match(r"^(war|mid)-\d+$", cid) else "curated"
+            kind = cid.split("-", 1)[0] if re.match(r"^(war|mid)-[0-9]+$", cid) else "curated"
             if kind != etype:
                 out.append(
                     Problem(row, "conflict_id", f"{cid!r} does not fit event_type {etype!r}")

@@ -6,6 +6,7 @@ stderr and no traceback; 1 on any other failure. Set ``FORECAST_DEBUG=1`` to see
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import warnings
@@ -76,6 +77,10 @@ def _run(argv: list[str] | None, debug: bool) -> int:
     except Exception as e:  # anything else is our failure: say so on one line
         if debug:
             raise
+        if isinstance(e, OSError) and e.errno in _PATH_ERRORS:  # a path the user gave
+            where = f"{e.filename}: " if e.filename is not None else ""
+            _echo_err(f"error: {where}{e.strerror or e}")
+            return _exit(2)
         text = " ".join(str(e).split())[:300]
         _echo_err(
             f"error: unexpected failure ({type(e).__name__}: {text}); "
@@ -83,6 +88,23 @@ def _run(argv: list[str] | None, debug: bool) -> int:
         )
         return _exit(1)
     return _exit(0)
+
+
+#: Errors of a path the user gave (too long, a file where a directory is needed, read-only,
+#: not permitted): bad input, exit 2. Other system errors (a full disk) are failures, exit 1.
+_PATH_ERRORS = frozenset(
+    {
+        errno.ENAMETOOLONG,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.EEXIST,
+        errno.ENOENT,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.ELOOP,
+    }
+)
 
 
 def _exit(code: int) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from ..errors import ConvergenceWarning
 
 
 def _echo_err(message: str) -> None:
-    click.echo(message, err=True)
+    """Write ``message`` to stderr as one line (a newline in a path or a name is a space)."""
+    click.echo(" ".join(message.split()), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,7 +51,7 @@ class Whole(click.ParamType):
             text = str(value)
         else:
             text = str(value).strip()
-        if not text.isascii() or not text.lstrip("-").isdigit() or len(text) > 20:
+        if not re.fullmatch(r"-?[0-9]{1,20}", text):
             self.fail(f"{text[:40]!r} is not a whole number (ASCII digits)", param, ctx)
         number = int(text)
         if not self.low <= number <= self.high:

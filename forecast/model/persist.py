@@ -13,7 +13,7 @@ import numpy as np
 from .. import __version__
 from .._io import atomic_path, created_at, reproducible
 from ..cases import SCHEMA_VERSION
-from ..design import GROUPS, Design, check_covariates
+from ..design import CONTINUOUS, GROUPS, Design, check_covariates
 from ..errors import ForecastError, ModelMismatchError, NotFittedError
 from .diagnostics import Diagnostics
 from .result import Fit
@@ -69,15 +69,14 @@ def load(path: str | os.PathLike) -> Fit:
         reason = " ".join(str(e).split())[:160] or type(e).__name__
         raise ForecastError(f"{p}: not a readable NetCDF model file ({reason})") from None
     a = dict(tree.attrs)
-    if (
-        str(a.get("forecast_format", "")).startswith("forecast-fit")
-        and a["forecast_format"] != FORMAT
-    ):
+    fmt = a.get("forecast_format")
+    fmt = fmt if isinstance(fmt, str) else ""  # an array or a number is no format name
+    if fmt.startswith("forecast-fit") and fmt != FORMAT:
         raise ModelMismatchError(
-            f"{p}: a fit in format {a['forecast_format']!r}, this package reads {FORMAT!r} "
+            f"{p}: a fit in format {fmt[:40]!r}, this package reads {FORMAT!r} "
             "(the model changed); refit with `forecast fit`"
         )
-    if a.get("forecast_format") != FORMAT:
+    if fmt != FORMAT:
         raise ModelMismatchError(
             f"{p}: not a forecast fit (no forecast_format={FORMAT!r} attribute); "
             "fit one with `forecast fit`"
@@ -97,6 +96,7 @@ def load(path: str | os.PathLike) -> Fit:
             )
         covariates = tuple(_json_attr(a, "covariates", list))
         scaling = _json_attr(a, "scaling", dict)
+        _check_scaling(scaling)
         labels = {g: tuple(v) for g, v in _json_attr(a, "labels", dict).items()}
         if set(labels) != set(GROUPS) or not all(
             isinstance(x, str) for v in labels.values() for x in v
@@ -142,13 +142,13 @@ def load(path: str | os.PathLike) -> Fit:
             idata[k].attrs = dict(tree[k].attrs)
         if "posterior" not in idata.children:
             raise KeyError("posterior")
-        _check_posterior(p, idata["posterior"].to_dataset(), labels)
+        _check_posterior(p, idata["posterior"].to_dataset(), labels, len(covariates))
         return Fit(
             idata=idata,
             design=design,
             diagnostics=diagnostics,
-            priors=json.loads(a["priors"]),
-            sampler=json.loads(a["sampler"]),
+            priors=_json_attr(a, "priors", dict),
+            sampler=_json_attr(a, "sampler", dict),
             seed=int(a["seed"]),
             data_hash=str(a["data_hash"]),
             n_cases=int(a["n_cases"]),
@@ -156,7 +156,7 @@ def load(path: str | os.PathLike) -> Fit:
         )
     except ModelMismatchError:
         raise
-    except (KeyError, ValueError, TypeError) as e:
+    except (KeyError, ValueError, TypeError, RecursionError) as e:
         raise ModelMismatchError(
             f"{p}: a forecast fit with missing or damaged attributes ({type(e).__name__}: "
             f"{' '.join(str(e).split())[:120]}); refit with `forecast fit`"
@@ -165,8 +165,19 @@ def load(path: str | os.PathLike) -> Fit:
 
 #: Largest saved fit read (the default full fit is far below it).
 MAX_FIT_BYTES = 4_000_000_000
-#: Posterior variables every fit has: prediction cannot go without them.
-REQUIRED_VARIABLES = ("beta", "cutpoints")
+#: Posterior variables every fit has, compact ones included: prediction needs each of them.
+REQUIRED_VARIABLES = (
+    "beta",
+    "beta_aggressor",
+    "cutpoints",
+    "alpha_aggressor",
+    "rho_conflict",
+    "sigma_conflict_dispute",
+    "sigma_conflict_aggressor",
+    *(f"sigma_{g}" for g in GROUPS),
+)
+#: Longest JSON attribute read (the labels of the embedded table's fit are about 1 MB).
+MAX_ATTR_CHARS = 50_000_000
 
 
 def _refuse_unsafe_storage(p: Path) -> None:
@@ -194,10 +205,9 @@ def _refuse_unsafe_storage(p: Path) -> None:
     try:
         with h5py.File(p, "r") as f:
             f.visititems(visit)
-    except Exception as e:  # not HDF5 at all: xarray's error below names it
-        if isinstance(e, OSError | ValueError):
-            return
-        raise
+    except Exception as e:  # not HDF5, truncated, or damaged metadata (h5py's RuntimeError)
+        reason = " ".join(str(e).split())[:160] or type(e).__name__
+        raise ForecastError(f"{p}: not a readable NetCDF model file ({reason})") from None
     if problems:
         raise ModelMismatchError(
             f"{p}: not a fit this package wrote ({problems[0]}); refit with `forecast fit`"
@@ -209,21 +219,49 @@ def _json_attr(a: dict[str, Any], key: str, kind: type):
     value = a[key]
     if not isinstance(value, str):
         raise TypeError(f"attribute {key!r} must be JSON text, not {type(value).__name__}")
+    if len(value) > MAX_ATTR_CHARS:
+        raise ValueError(f"attribute {key!r} has {len(value)} characters, over {MAX_ATTR_CHARS}")
     try:
         out = json.loads(value)
     except json.JSONDecodeError as e:
         raise ValueError(f"attribute {key!r} is not JSON ({e.msg})") from None
+    except RecursionError:
+        raise ValueError(f"attribute {key!r} is JSON nested too deeply") from None
     if not isinstance(out, kind):
         raise TypeError(f"attribute {key!r} must hold a JSON {kind.__name__}")
     return out
 
 
-def _check_posterior(p: Path, post, labels: dict[str, tuple[str, ...]]) -> None:
-    """Refuse a posterior without the variables prediction needs, or with non-finite draws."""
+def _check_scaling(scaling: dict) -> None:
+    """Refuse a ``scaling`` other than ``{name: {"mean": m, "sd": s > 0}}`` for each covariate.
+
+    The design's scaling holds every standardised covariate, used or not.
+    """
+    if set(scaling) != set(CONTINUOUS):
+        raise ValueError(f"scaling must have an entry for each of {', '.join(CONTINUOUS)}")
+    for name, entry in scaling.items():
+        ok = isinstance(entry, dict) and all(
+            isinstance(entry.get(k), int | float) and np.isfinite(entry[k]) for k in ("mean", "sd")
+        )
+        if not ok or entry["sd"] <= 0:
+            raise ValueError(f"scaling of {name!r} is not a finite mean and a positive sd")
+
+
+def _check_posterior(p: Path, post, labels: dict[str, tuple[str, ...]], n_covariates: int) -> None:
+    """Refuse a posterior lacking what prediction needs, misshapen, or with non-finite draws."""
     missing = [v for v in REQUIRED_VARIABLES if v not in post.data_vars]
     if missing:
         raise ValueError(f"the posterior lacks {', '.join(missing)}")
+    if not (post.sizes.get("chain", 0) >= 1 and post.sizes.get("draw", 0) >= 1):
+        raise ValueError("the posterior has no draws")
+    for name in ("beta", "beta_aggressor"):
+        if post[name].shape[2:] != (n_covariates,):
+            raise ValueError(f"{name} has shape {post[name].shape[2:]}, not ({n_covariates},)")
+    if post["cutpoints"].shape[2:] != (3,):
+        raise ValueError("cutpoints are not three per draw")
     for name in post.data_vars:
+        if post[name].dims[:2] != ("chain", "draw"):
+            raise ValueError(f"posterior variable {name} is not by chain and draw")
         values = post[name].values
         if values.dtype.kind != "f":
             raise ValueError(f"posterior variable {name} is not floating point")
@@ -238,7 +276,7 @@ def _fit_attrs(a: dict[str, Any]) -> dict[str, Any]:
     """The loaded fit's ``attrs``: when it was created and, for a compact fit, how."""
     out: dict[str, Any] = {"created_at": str(a.get("created_at", ""))}
     if "compact" in a:
-        info = json.loads(a["compact"])
+        info = _json_attr(a, "compact", dict)
         if not isinstance(info, dict) or not isinstance(info.get("dropped"), list):
             raise ValueError("the compact attribute is not a JSON object with 'dropped'")
         out["compact"] = info

@@ -48,6 +48,12 @@ DEFAULT_DRAWS = 4000
 MAX_DRAWS = 1_000_000
 #: How far ahead of this year a scenario may be set.
 YEARS_AHEAD = 25
+#: Most parts of a dotted key (``a.b.c`` has three); a scenario's keys have at most three.
+MAX_KEY_PARTS = 64
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_LONG_KEY = re.compile(
+    rf"^[ \t]*\[{{0,2}}[ \t]*{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART}){{{MAX_KEY_PARTS}}}", re.M
+)
 #: Longest scenario name and description: the name is copied into every exported row.
 MAX_NAME = 200
 MAX_DESCRIPTION = 20_000
@@ -180,6 +186,10 @@ def load_scenario(path: str | os.PathLike) -> Scenario:
         text = read_text(path, what="scenario (TOML)")
     except ForecastError as e:
         raise ScenarioError(str(e)) from None
+    deep = _LONG_KEY.search(text)
+    if deep:  # tomllib needs memory quadratic in a dotted key's parts: 100,000 took 22 GB
+        line = text.count("\n", 0, deep.start()) + 1
+        raise ScenarioError(f"{p}:{line}: a key of more than {MAX_KEY_PARTS} dotted parts")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
