@@ -79,6 +79,14 @@ TAIWAN = ROOT / "data" / "scenarios" / "taiwan.toml"
 #: Inputs per family: (default run, slow run).
 DEFAULT_EXAMPLES = {"cases": 160, "scenarios": 80, "models": 20, "arguments": 160}
 SLOW_EXAMPLES = {"cases": 4500, "scenarios": 1800, "models": 400, "arguments": 3500}
+#: Each family runs at the default size, and at the slow one with ``--run-slow``.
+SIZES = pytest.mark.parametrize(
+    "size",
+    [
+        pytest.param(DEFAULT_EXAMPLES, id="default"),
+        pytest.param(SLOW_EXAMPLES, id="slow", marks=pytest.mark.slow),
+    ],
+)
 
 #: Draws of every successful forecast here: enough to exercise the code, cheap to simulate.
 DRAWS = "20"
@@ -676,14 +684,9 @@ def _fuzz_case_tables(capfd, tmp_path, n: int) -> Tally:
     return tally
 
 
-def test_fuzz_case_tables(capfd, tmp_path):
-    n = DEFAULT_EXAMPLES["cases"]
-    _fuzz_case_tables(capfd, tmp_path, n).check(capfd, n // 2)
-
-
-@pytest.mark.slow
-def test_fuzz_case_tables_slow(capfd, tmp_path):
-    n = SLOW_EXAMPLES["cases"]
+@SIZES
+def test_fuzz_case_tables(capfd, tmp_path, size):
+    n = size["cases"]
     _fuzz_case_tables(capfd, tmp_path, n).check(capfd, n // 2)
 
 
@@ -1168,14 +1171,9 @@ def _fuzz_scenarios(capfd, tmp_path, model: Path, n: int, monkeypatch) -> Tally:
     return tally
 
 
-def test_fuzz_scenarios(capfd, tmp_path, tiny_model_file, monkeypatch):
-    n = DEFAULT_EXAMPLES["scenarios"]
-    _fuzz_scenarios(capfd, tmp_path, tiny_model_file, n, monkeypatch).check(capfd, n // 2)
-
-
-@pytest.mark.slow
-def test_fuzz_scenarios_slow(capfd, tmp_path, tiny_model_file, monkeypatch):
-    n = SLOW_EXAMPLES["scenarios"]
+@SIZES
+def test_fuzz_scenarios(capfd, tmp_path, tiny_model_file, monkeypatch, size):
+    n = size["scenarios"]
     _fuzz_scenarios(capfd, tmp_path, tiny_model_file, n, monkeypatch).check(capfd, n // 2)
 
 
@@ -1566,14 +1564,9 @@ def _fuzz_models(capfd, tmp_path, model: Path, n: int) -> Tally:
     return tally
 
 
-def test_fuzz_saved_fits(capfd, tmp_path, tiny_model_file):
-    n = DEFAULT_EXAMPLES["models"]
-    _fuzz_models(capfd, tmp_path, tiny_model_file, n).check(capfd, n // 2)
-
-
-@pytest.mark.slow
-def test_fuzz_saved_fits_slow(capfd, tmp_path, tiny_model_file):
-    n = SLOW_EXAMPLES["models"]
+@SIZES
+def test_fuzz_saved_fits(capfd, tmp_path, tiny_model_file, size):
+    n = size["models"]
     _fuzz_models(capfd, tmp_path, tiny_model_file, n).check(capfd, n // 2)
 
 
@@ -1850,14 +1843,9 @@ def _fuzz_arguments(capfd, tmp_path, model: Path, n: int, monkeypatch) -> Tally:
     return tally
 
 
-def test_fuzz_arguments(capfd, tmp_path, tiny_model_file, monkeypatch):
-    n = DEFAULT_EXAMPLES["arguments"]
-    _fuzz_arguments(capfd, tmp_path, tiny_model_file, n, monkeypatch).check(capfd, n // 2)
-
-
-@pytest.mark.slow
-def test_fuzz_arguments_slow(capfd, tmp_path, tiny_model_file, monkeypatch):
-    n = SLOW_EXAMPLES["arguments"]
+@SIZES
+def test_fuzz_arguments(capfd, tmp_path, tiny_model_file, monkeypatch, size):
+    n = size["arguments"]
     _fuzz_arguments(capfd, tmp_path, tiny_model_file, n, monkeypatch).check(capfd, n // 2)
 
 
