@@ -78,7 +78,6 @@ CONTINUOUS: tuple[str, ...] = (
     "log_distance",
     "shared_igos",
 )
-#: Crisis scales: a conflict is war-scale (COW wars, curated cases and scenarios by default)
 #: Each covariate in words (the model card's and the forecasts' grounds' wording).
 MEANINGS: dict[str, str] = {
     "obligation_consultation": "a consultation pact (vs no commitment)",
@@ -115,6 +114,7 @@ MEANINGS: dict[str, str] = {
     "target_entered": "the state in need entered the war by its own act",
 }
 
+#: Crisis scales: a conflict is war-scale (COW wars, curated cases and scenarios by default)
 #: or a dispute (a MID, or a scenario with ``scale = "dispute"``).
 SCALES: tuple[str, ...] = ("war", "dispute")
 #: Era labels: pre-1914, the world wars, the Cold War, after the Cold War.
