@@ -117,8 +117,36 @@ def test_saved_fits_are_compressed_float32(tiny_model_file):
         assert beta.dtype == np.float32
         assert beta.encoding.get("zlib") and beta.encoding.get("shuffle")
         assert tree["design"]["X"].encoding.get("zlib")
+        # draws rounded to KEEP_BITS significant bits: the dropped mantissa bits are zero
+        low = np.uint32((1 << (23 - fm.fitting.KEEP_BITS)) - 1)
+        for name in ("beta", "sigma_conflict", "conflict_effect"):
+            bits = tree["posterior"][name].values.astype(np.float32).view(np.uint32)
+            assert not (bits & low).any(), name
     finally:
         tree.close()
+
+
+def test_round_bits_rounds_to_nearest_even_and_is_idempotent():
+    from forecast.model.fitting import round_bits
+
+    ulp = 2.0**-10  # of a value in [1, 2) with 10 mantissa bits
+    x = np.array(
+        [1.0, -1.0, 0.0, 1 + ulp / 2, 1 + 1.5 * ulp, 1 + 0.49 * ulp, -np.pi, 3e-30, 2 - ulp / 4],
+        dtype=np.float32,
+    )
+    got = round_bits(x, 10)
+    expected = [1.0, -1.0, 0.0, 1.0, 1 + 2 * ulp, 1.0, None, None, 2.0]
+    for g, e in zip(got, expected, strict=True):
+        if e is not None:
+            assert g == np.float32(e)
+    assert got.dtype == np.float32 and x[3] != 1.0  # the input is not changed
+    finite = x != 0
+    assert (np.abs(got[finite] - x[finite]) <= np.abs(x[finite]) * 2.0**-11).all()
+    np.testing.assert_array_equal(round_bits(got, 10), got)
+    special = np.array([np.inf, -np.inf, np.nan], dtype=np.float32)
+    np.testing.assert_array_equal(round_bits(special, 10), special)
+    np.testing.assert_array_equal(round_bits(x, 23), x)
+    assert round_bits(np.array([1.1]), 10)[0] == 1.1  # float64 is left alone
 
 
 # ---------------------------------------------------------------------------------------------

@@ -185,14 +185,56 @@ def fit(
     return result
 
 
+#: Significant bits kept of each posterior draw's float32 mantissa (of 23); see
+#: :func:`round_bits`.
+KEEP_BITS = 10
+
+
+def round_bits(values: np.ndarray, keep: int = KEEP_BITS) -> np.ndarray:
+    """Round float32 values to ``keep`` significant mantissa bits (round half to even).
+
+    The discarded low bits are set to zero, so that NetCDF's shuffle and deflate filters
+    compress the draws to about half the bytes (bit rounding, as ``numcodecs.BitRound``; Klöwer
+    et al. 2021, "Compressing atmospheric data into its real information content", *Nature
+    Computational Science* 1: 713-724). With 10 bits the relative error of a draw is at most
+    2**-11 (0.05%), far below the Monte Carlo error of any posterior summary (about
+    1/sqrt(ESS) of a posterior standard deviation: 4% at ESS 600). Rounding twice gives the
+    same values as rounding once.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        float32 values (other dtypes are returned unchanged).
+    keep : int, default :data:`KEEP_BITS`
+        Mantissa bits kept, 1 to 23 (23 keeps every bit).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new array of the same shape and dtype.
+    """
+    values = np.asarray(values)
+    if values.dtype != np.float32 or keep >= 23:
+        return values.copy()
+    drop = 23 - keep
+    bits = values.view(np.uint32).copy()
+    finite = np.isfinite(values)
+    rounded = bits + ((bits >> drop) & np.uint32(1)) + np.uint32((1 << (drop - 1)) - 1)
+    rounded &= np.uint32((0xFFFFFFFF >> drop) << drop)
+    bits[finite] = rounded[finite]  # inf and nan keep their bits
+    return bits.view(np.float32)
+
+
 def _posterior_to_float32(idata) -> None:
     """Store the posterior's draws as float32, in place (after the diagnostics).
 
     Seven significant digits are far below the Monte Carlo error of any summary, and half the
-    bytes of float64, in memory and in a saved fit; predictions still compute in float64.
+    bytes of float64, in memory and in a saved fit; the draws are then rounded to
+    :data:`KEEP_BITS` significant bits (:func:`round_bits`: three significant digits), which
+    halves a saved fit again. Predictions still compute in float64.
     """
     post = idata["posterior"].to_dataset()
     for name in post.data_vars:
-        if post[name].dtype == np.float64:
-            post[name] = post[name].astype(np.float32)
+        if post[name].dtype.kind == "f":
+            post[name] = post[name].copy(data=round_bits(post[name].values.astype(np.float32)))
     idata["posterior"] = post
