@@ -265,7 +265,8 @@ def render_model_card(
         f"{fit.sampler.get('draws')} draws after {fit.sampler.get('tune')} tuning steps; "
         f"target_accept {fit.sampler.get('target_accept')}, "
         f"adaptation {fit.sampler.get('adaptation')}, "
-        f"{fit.sampler.get('parametrization')} group effects); seed {fit.seed}",
+        f"{fit.sampler.get('parametrization')} group effects); seed {fit.seed}"
+        + _thinning(fit.sampler),
         "",
     ]
     n_full = int(design.has_response.sum())
@@ -397,3 +398,13 @@ def write_model_card(
     """
     text = render_model_card(fit, prior_predictive, evaluation)
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _thinning(sampler: dict) -> str:
+    """The card's words for a saved fit's thinning (nothing when every draw was kept)."""
+    step = int(sampler.get("thin") or 1)
+    if step == 1:
+        return ""
+    nth = {2: "second", 3: "third"}.get(step, f"{step}th")
+    kept = -(-int(sampler.get("draws", 0)) // step)
+    return f"; every {nth} draw saved ({kept} per chain), diagnostics from all draws"

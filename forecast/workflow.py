@@ -47,6 +47,7 @@ def fit_and_save(
     chains: int = DEFAULT_FIT["chains"],
     seed: int | None = DEFAULT_FIT["seed"],
     target_accept: float = DEFAULT_FIT["target_accept"],
+    thin: int = DEFAULT_FIT["thin"],
     progress: bool = True,
     card: str | os.PathLike | None = None,
     covariates=None,
@@ -64,6 +65,9 @@ def fit_and_save(
         Sampler settings (defaults in :data:`DEFAULT_FIT`).
     target_accept : float
         NUTS target acceptance (default in :data:`DEFAULT_FIT`).
+    thin : int
+        Save every ``thin``-th draw of each chain (:func:`forecast.model.thin`); the
+        diagnostics are computed on all draws first (default in :data:`DEFAULT_FIT`).
     progress : bool, default True
         Show the sampler's progress bar.
     card : str or os.PathLike, optional
@@ -97,6 +101,7 @@ def fit_and_save(
             target_accept=target_accept,
             progressbar=progress,
         )
+    result = result.thin(thin)
     result.save(output)
     if compact is not None:
         result.compact(COMPACT_DRAWS).save(compact)

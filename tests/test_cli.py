@@ -142,16 +142,18 @@ def test_version_and_help(forecast_exe):
 
 def test_fit_command(forecast_exe, tmp_path):
     from forecast.cases import to_csv_text
-    from forecast.model import simulate_cases
+    from forecast.model import load, simulate_cases
 
     cases, _ = simulate_cases(300, seed=3)
     path = tmp_path / "sim.csv"
     path.write_text(to_csv_text(cases))
     out = tmp_path / "m.nc"
     args = ["fit", "--cases", path, "-o", out, "--draws", 30, "--tune", 30, "--chains", 1]
-    r = run(forecast_exe, *args, "--seed", 1, "--no-progress")
+    r = run(forecast_exe, *args, "--seed", 1, "--thin", 3, "--no-progress")
     assert r.returncode == 0, r.stderr
     assert out.exists() and "300 cases" in r.stdout
+    saved = load(out)  # every third of the 30 draws
+    assert saved.sampler["thin"] == 3 and saved.idata["posterior"].sizes["draw"] == 10
     assert "NOT CONVERGED" in r.stderr  # 30 draws cannot meet the ESS rule: said loudly
     # a bad case table: exit 2, one line, and no model written
     bad = tmp_path / "bad.csv"

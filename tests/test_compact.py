@@ -71,6 +71,34 @@ def test_compact_refuses_a_past_conflict(tiny_fit, tiny_sim):
         small.compact(10)
 
 
+def test_thin_keeps_every_kth_draw_and_the_full_diagnostics(tiny_fit, tmp_path):
+    thinned = tiny_fit.thin(2)
+    for group in ("posterior", "sample_stats"):
+        kept = thinned.idata[group]
+        assert tiny_fit.idata[group].sizes["draw"] == 40 and kept.sizes["draw"] == 20
+        assert list(kept["draw"].values) == list(range(20))
+    np.testing.assert_array_equal(
+        thinned.idata["posterior"]["beta"].values,
+        tiny_fit.idata["posterior"]["beta"].values[:, ::2],
+    )
+    assert thinned.diagnostics == tiny_fit.diagnostics  # computed on all draws
+    assert thinned.sampler["thin"] == 2 and thinned.sampler["draws"] == tiny_fit.sampler["draws"]
+    assert "thin" not in tiny_fit.sampler  # the original is not changed
+    back = fm.load(thinned.save(tmp_path / "thin.nc"))
+    assert back.sampler["thin"] == 2 and back.thin(2).sampler["thin"] == 4
+    # the compact posterior of a thinned fit holds the same draws as the full fit's
+    np.testing.assert_array_equal(
+        thinned.compact(20).idata["posterior"]["beta"].values,
+        tiny_fit.compact(20).idata["posterior"]["beta"].values,
+    )
+    assert tiny_fit.thin(1) is tiny_fit
+    for bad, match in ((0, "positive integer"), (41, "exceeds the 40 draws"), (True, "integer")):
+        with pytest.raises(ValueError, match=match):
+            tiny_fit.thin(bad)
+    with pytest.raises(ValueError, match="compact"):
+        tiny_fit.compact(20).thin(2)
+
+
 def test_compact_cli_writes_a_small_file(tiny_model_file, tmp_path, forecast_exe):
     model = tmp_path / "m.nc"
     shutil.copy(tiny_model_file, model)

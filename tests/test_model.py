@@ -469,6 +469,7 @@ def test_model_card(fitted, sim, tmp_path):
     assert "obligation_defense" in text and "odds ratio" in text
     assert ("NOT converged" in text) == (not f.diagnostics.converged)
     assert "Not run" in render_model_card(f)
+    assert "draw saved" not in text and "every second draw saved" in render_model_card(f.thin(2))
     # invoked defense pacts: the odds ratio beside the raw rate and the published figures
     section = text[text.index("## Invoked commitments") : text.index("## Diagnostics")]
     X, cov = f.design.X, list(f.design.covariates)

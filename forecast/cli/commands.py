@@ -33,6 +33,12 @@ from .app import (
 @click.option("--chains", type=COUNT, default=None, help="Number of chains.")
 @click.option("--seed", type=SEED, default=None, help="Seed; the same seed gives the same draws.")
 @click.option(
+    "--thin",
+    type=COUNT,
+    default=None,
+    help="Save every K-th draw of each chain; diagnostics use all draws [default: 2].",
+)
+@click.option(
     "--card",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -40,7 +46,9 @@ from .app import (
 )
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @_COVARIATES_OPTION
-def fit_command(cases, output, draws, tune, chains, seed, card, no_progress, covariates) -> None:
+def fit_command(
+    cases, output, draws, tune, chains, seed, thin, card, no_progress, covariates
+) -> None:
     """Fit the model to a case table and save it as NetCDF, with diagnostics."""
     from ..workflow import COMPACT_MODEL, DEFAULT_FIT, DEFAULT_MODEL, fit_and_save
 
@@ -51,7 +59,8 @@ def fit_command(cases, output, draws, tune, chains, seed, card, no_progress, cov
         card = DEFAULT_MODEL.parent / "README.md"
     # the shipped compact posterior is the default fit's: default table, place and seed
     default = output == DEFAULT_MODEL and cases is None and seed in (None, DEFAULT_FIT["seed"])
-    compact = COMPACT_MODEL if default and not (draws or tune or chains or covariates) else None
+    custom = draws or tune or chains or covariates or thin not in (None, DEFAULT_FIT["thin"])
+    compact = COMPACT_MODEL if default and not custom else None
     result = fit_and_save(
         cases,
         output,
@@ -59,6 +68,7 @@ def fit_command(cases, output, draws, tune, chains, seed, card, no_progress, cov
         tune=tune or DEFAULT_FIT["tune"],
         chains=chains or DEFAULT_FIT["chains"],
         seed=DEFAULT_FIT["seed"] if seed is None else seed,
+        thin=thin or DEFAULT_FIT["thin"],
         progress=not no_progress,
         card=card,
         covariates=chosen,

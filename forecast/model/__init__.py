@@ -37,7 +37,7 @@ from ..design import make_design as make_design
 from ..errors import ConvergenceWarning
 from .backend import CENTRE_FROM as CENTRE_FROM
 from .backend import build_model, group_parametrization
-from .compact import compact
+from .compact import compact, thin
 from .defaults import SAMPLER_DEFAULTS as SAMPLER_DEFAULTS
 from .diagnostics import RULES as RULES
 from .diagnostics import Diagnostics, diagnose
@@ -87,4 +87,5 @@ __all__ = [
     "posterior_draws",
     "prior_predictive",
     "simulate_cases",
+    "thin",
 ]

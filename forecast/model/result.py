@@ -78,7 +78,8 @@ class Fit:
         The merged priors used.
     sampler : dict
         Sampler settings (``name``, ``draws``, ``tune``, ``chains``, ``target_accept``,
-        ``adaptation``, ``parametrization``).
+        ``adaptation``, ``parametrization``, and ``thin`` when the saved draws are every
+        ``thin``-th draw sampled).
     seed : int
         The seed the draws came from.
     data_hash : str
@@ -126,6 +127,23 @@ class Fit:
         from .compact import compact
 
         return compact(self, draws)
+
+    def thin(self, step: int) -> Fit:
+        """Return a copy with every ``step``-th draw of each chain (:func:`forecast.model.thin`).
+
+        Parameters
+        ----------
+        step : int
+            Keep every ``step``-th draw; the diagnostics stay those of all draws.
+
+        Returns
+        -------
+        Fit
+            The thinned fit (``sampler["thin"]`` records the step).
+        """
+        from .compact import thin
+
+        return thin(self, step)
 
     def draws(self) -> dict[str, np.ndarray]:
         """Posterior draws as numpy arrays (see :func:`posterior_draws`).
