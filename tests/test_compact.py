@@ -175,6 +175,9 @@ def test_round_bits_rounds_to_nearest_even_and_is_idempotent():
     np.testing.assert_array_equal(round_bits(special, 10), special)
     np.testing.assert_array_equal(round_bits(x, 23), x)
     assert round_bits(np.array([1.1]), 10)[0] == 1.1  # float64 is left alone
+    for bad in (0, 24):
+        with pytest.raises(ValueError, match="1 to 23"):
+            round_bits(x, bad)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -190,7 +190,7 @@ def fit(
 KEEP_BITS = 10
 
 
-def round_bits(values: np.ndarray, keep: int = KEEP_BITS) -> np.ndarray:
+def round_bits(values: np.ndarray, keep: int | None = None) -> np.ndarray:
     """Round float32 values to ``keep`` significant mantissa bits (round half to even).
 
     The discarded low bits are set to zero, so that NetCDF's shuffle and deflate filters
@@ -205,8 +205,8 @@ def round_bits(values: np.ndarray, keep: int = KEEP_BITS) -> np.ndarray:
     ----------
     values : numpy.ndarray
         float32 values (other dtypes are returned unchanged).
-    keep : int, default :data:`KEEP_BITS`
-        Mantissa bits kept, 1 to 23 (23 keeps every bit).
+    keep : int, optional
+        Mantissa bits kept, 1 to 23 (23 keeps every bit); default :data:`KEEP_BITS`.
 
     Returns
     -------
@@ -214,6 +214,9 @@ def round_bits(values: np.ndarray, keep: int = KEEP_BITS) -> np.ndarray:
         A new array of the same shape and dtype.
     """
     values = np.asarray(values)
+    keep = KEEP_BITS if keep is None else keep
+    if not 1 <= keep <= 23:
+        raise ValueError(f"keep must be 1 to 23 mantissa bits, not {keep!r}")
     if values.dtype != np.float32 or keep >= 23:
         return values.copy()
     drop = 23 - keep
