@@ -212,6 +212,11 @@ def round_bits(values: np.ndarray, keep: int | None = None) -> np.ndarray:
     -------
     numpy.ndarray
         A new array of the same shape and dtype.
+
+    Raises
+    ------
+    ValueError
+        If ``keep`` is outside 1 to 23.
     """
     values = np.asarray(values)
     keep = KEEP_BITS if keep is None else keep
