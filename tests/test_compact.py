@@ -145,8 +145,8 @@ def test_saved_fits_are_compressed_float32(tiny_model_file):
         assert beta.dtype == np.float32
         assert beta.encoding.get("zlib") and beta.encoding.get("shuffle")
         assert tree["design"]["X"].encoding.get("zlib")
-        # draws rounded to KEEP_BITS significant bits: the dropped mantissa bits are zero
-        low = np.uint32((1 << (23 - fm.fitting.KEEP_BITS)) - 1)
+        # draws rounded to at most KEEP_BITS significant bits: the dropped bits are zero
+        low = np.uint32((1 << (23 - fm.precision.KEEP_BITS)) - 1)
         for name in ("beta", "sigma_conflict", "conflict_effect"):
             bits = tree["posterior"][name].values.astype(np.float32).view(np.uint32)
             assert not (bits & low).any(), name
@@ -155,7 +155,7 @@ def test_saved_fits_are_compressed_float32(tiny_model_file):
 
 
 def test_round_bits_rounds_to_nearest_even_and_is_idempotent():
-    from forecast.model.fitting import round_bits
+    from forecast.model.precision import round_bits
 
     ulp = 2.0**-10  # of a value in [1, 2) with 10 mantissa bits
     x = np.array(
@@ -175,21 +175,47 @@ def test_round_bits_rounds_to_nearest_even_and_is_idempotent():
     np.testing.assert_array_equal(round_bits(special, 10), special)
     np.testing.assert_array_equal(round_bits(x, 23), x)
     assert round_bits(np.array([1.1]), 10)[0] == 1.1  # float64 is left alone
-    for bad in (0, 24):
+    for bad in (0, 24, 2.5):
         with pytest.raises(ValueError, match="1 to 23"):
             round_bits(x, bad)
+    # one number of bits per element, broadcast
+    np.testing.assert_array_equal(round_bits(x[:2], np.array([3, 23])), x[:2])
+    assert round_bits(np.float32([1.3, 1.3]), np.array([1, 23]))[0] == 1.5
+
+
+def test_saved_draws_err_by_at_most_the_tolerance_of_their_spread():
+    from forecast.model.precision import SPREAD_TOLERANCE, round_to_spread, spread_bits
+
+    rng = np.random.default_rng(0)
+    # an effect near 0, one far from 0 for its spread, a constant, and one whose spread would
+    # need more than the KEEP_BITS that fit() keeps in memory
+    most = fm.precision.KEEP_BITS
+    draws = np.stack(
+        [
+            rng.normal(0, 1, (4, 500)),
+            rng.normal(2, 0.5, (4, 500)),
+            np.full((4, 500), 2.0),
+            rng.normal(6, 0.05, (4, 500)),
+        ],
+        axis=-1,
+    ).astype(np.float32)
+    bits = spread_bits(draws)
+    assert list(bits) == [8, 9, most, most]
+    ds = xr.Dataset({"beta": (("chain", "draw", "k"), draws), "n": (("chain",), np.arange(4))})
+    out = round_to_spread(ds)
+    err = np.abs(out["beta"].values.astype(float) - draws.astype(float)).reshape(-1, 4).max(0)
+    sd = draws.reshape(-1, 4).astype(float).std(0)
+    assert (err[:3] <= SPREAD_TOLERANCE * sd[:3]).all() and err[2] == 0
+    assert err[3] <= 6.5 * 2.0 ** -(most + 1)  # no worse than KEEP_BITS
+    assert (out["beta"].values != draws).any() and out["n"].equals(ds["n"])
+    assert out.attrs["bit_rounding_tolerance"] == SPREAD_TOLERANCE
+    assert round_to_spread(out) is out  # not rounded twice
 
 
 # ---------------------------------------------------------------------------------------------
 # the shipped compact posterior
 
 
-_NOT_SHIPPED = pytest.mark.skipif(
-    not SHIPPED.is_file(), reason="models/compact.nc is not committed yet (issue 16 open)"
-)
-
-
-@_NOT_SHIPPED
 def test_the_shipped_posterior_matches_the_committed_table(embedded_cases):
     """``models/compact.nc`` must be the default fit of ``data/cases.csv`` as committed: a
     change to the table needs ``forecast fit`` (which rewrites it) in the same commit."""
@@ -221,7 +247,6 @@ def test_every_export_format_takes_a_compact_fit(tiny_fit, tmp_path):
         tree.close()
 
 
-@_NOT_SHIPPED
 def test_first_report_uses_the_shipped_posterior(tmp_path, forecast_exe):
     """The main job on a fresh clone: no models/default.nc, so the report comes from the
     shipped compact posterior, without a fit, and writes nothing under models/."""

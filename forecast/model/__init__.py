@@ -26,8 +26,9 @@ Priors are data (:data:`DEFAULT_PRIORS`); user priors are laid over them by name
 
 The package holds one idea per module (``ARCHITECTURE.md``): :mod:`.priors` (priors as data),
 :mod:`.backend` (the PyMC graph), :mod:`.fitting` (:func:`fit` and the :class:`Fit` result),
-:mod:`.diagnostics`, :mod:`.persist` (save and :func:`load`), :mod:`.compact` (the shipped
-forecasting posterior), :mod:`.predictive` (numpy prediction) and :mod:`.simulate` (prior
+:mod:`.diagnostics`, :mod:`.precision` (bit rounding of the draws), :mod:`.persist` (save
+and :func:`load`), :mod:`.compact` (thinning and the shipped forecasting posterior),
+:mod:`.predictive` (numpy prediction) and :mod:`.simulate` (prior
 predictive draws and simulated tables).
 """
 

@@ -13,6 +13,7 @@ from ..errors import ConvergenceWarning
 from .backend import build_model
 from .defaults import API_FIT, SAMPLER_DEFAULTS
 from .diagnostics import RAW_SUFFIXES, diagnose
+from .precision import round_bits, round_to_spread
 from .predictive import pointwise_log_likelihood
 from .priors import merge_priors
 from .result import Fit, data_hash, posterior_draws
@@ -185,64 +186,17 @@ def fit(
     return result
 
 
-#: Significant bits kept of each posterior draw's float32 mantissa (of 23); see
-#: :func:`round_bits`.
-KEEP_BITS = 10
-
-
-def round_bits(values: np.ndarray, keep: int | None = None) -> np.ndarray:
-    """Round float32 values to ``keep`` significant mantissa bits (round half to even).
-
-    The discarded low bits are set to zero, so that NetCDF's shuffle and deflate filters
-    compress the draws to about half the bytes (bit rounding, as ``numcodecs.BitRound``; Klöwer
-    et al. 2021, "Compressing atmospheric data into its real information content", *Nature
-    Computational Science* 1: 713-724). With 10 bits the relative error of a draw is at most
-    2**-11 (0.05%), far below the Monte Carlo error of any posterior summary (about
-    1/sqrt(ESS) of a posterior standard deviation: 4% at ESS 600). Rounding twice gives the
-    same values as rounding once.
-
-    Parameters
-    ----------
-    values : numpy.ndarray
-        float32 values (other dtypes are returned unchanged).
-    keep : int, optional
-        Mantissa bits kept, 1 to 23 (23 keeps every bit); default :data:`KEEP_BITS`.
-
-    Returns
-    -------
-    numpy.ndarray
-        A new array of the same shape and dtype.
-
-    Raises
-    ------
-    ValueError
-        If ``keep`` is outside 1 to 23.
-    """
-    values = np.asarray(values)
-    keep = KEEP_BITS if keep is None else keep
-    if not 1 <= keep <= 23:
-        raise ValueError(f"keep must be 1 to 23 mantissa bits, not {keep!r}")
-    if values.dtype != np.float32 or keep >= 23:
-        return values.copy()
-    drop = 23 - keep
-    bits = values.view(np.uint32).copy()
-    finite = np.isfinite(values)
-    rounded = bits + ((bits >> drop) & np.uint32(1)) + np.uint32((1 << (drop - 1)) - 1)
-    rounded &= np.uint32((0xFFFFFFFF >> drop) << drop)
-    bits[finite] = rounded[finite]  # inf and nan keep their bits
-    return bits.view(np.float32)
-
-
 def _posterior_to_float32(idata) -> None:
     """Store the posterior's draws as float32, in place (after the diagnostics).
 
     Seven significant digits are far below the Monte Carlo error of any summary, and half the
-    bytes of float64, in memory and in a saved fit; the draws are then rounded to
-    :data:`KEEP_BITS` significant bits (:func:`round_bits`: three significant digits), which
-    halves a saved fit again. Predictions still compute in float64.
+    bytes of float64, in memory and in a saved fit. The draws are then rounded to
+    :data:`~forecast.model.precision.KEEP_BITS` significant bits, then each element to the
+    bits its posterior spread warrants (:mod:`.precision`), which halves a saved fit again.
+    Predictions still compute in float64.
     """
     post = idata["posterior"].to_dataset()
     for name in post.data_vars:
         if post[name].dtype.kind == "f":
             post[name] = post[name].copy(data=round_bits(post[name].values.astype(np.float32)))
-    idata["posterior"] = post
+    idata["posterior"] = round_to_spread(post)
