@@ -43,7 +43,15 @@ def main(path: str = "models/default.nc") -> None:
     print("# Present-day forecasts and their grounds\n")
     print(
         f"Written by `.venv/bin/python scripts/scenario_grounds.py > docs/forecasts.md` from "
-        f"`{path}` ({fit.sampler.get('chains')} chains × {fit.sampler.get('draws')} draws, "
+        f"`{path}` ({fit.sampler.get('chains')} chains × {fit.sampler.get('draws')} draws"
+        + (
+            f" of which every {fit.sampler['thin']}th is saved"
+            if fit.sampler.get("thin", 1) > 2
+            else " of which every second is saved"
+            if fit.sampler.get("thin", 1) == 2
+            else ""
+        )
+        + ", "
         f"data hash `{fit.data_hash[:19]}`; {state}; max r-hat {d.max_rhat:.4f}, min bulk/tail "
         f"ESS {d.min_ess_bulk:.0f}/{d.min_ess_tail:.0f}). For every responder of every example "
         "scenario: the posterior mean of P(military help to the target) and of P(fighting for "
