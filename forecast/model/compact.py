@@ -31,7 +31,7 @@ def thin(fit: Fit, step: int) -> Fit:
     """Return the fit with every ``step``-th draw of each chain, everything else kept.
 
     Thinning a saved fit trades draws for bytes: when successive draws are correlated (the
-    default fit of the embedded table needs about 19 draws per effective draw), keeping every
+    default fit of the embedded table needs about 17 draws per effective draw), keeping every
     second one divides the file by two and leaves the effective sample size almost unchanged.
     Every group with a ``draw`` dimension (``posterior``, ``sample_stats``, ``log_likelihood``)
     is thinned alike; the diagnostics stay those computed on all draws, so divergences that fell

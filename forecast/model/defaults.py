@@ -7,7 +7,7 @@
   "Performance").
 - :data:`API_FIT`: the defaults of :func:`forecast.model.fit` for scripts.
 - :data:`DEFAULT_FIT`: the shipped default model (``forecast fit``; ``models/default.nc``),
-  saved with every ``thin``-th draw (about 19 successive draws make one effective draw, so
+  saved with every ``thin``-th draw (about 17 successive draws make one effective draw, so
   every second one keeps the effective sample size and halves the file).
 - :data:`EVALUATION_FIT`: each fold's fit in ``forecast evaluate`` (a CI budget).
 """
