@@ -7,8 +7,8 @@ Not part of the default run. Run with::
 One simulated fit (``BENCH_ROWS`` rows, default 5000; 4 chains x 1000 draws) is sampled with
 every float32 mantissa bit kept and saved without rounding (the baseline: what ``forecast fit``
 saved before bit rounding); then with every draw rounded to
-:data:`forecast.model.precision.KEEP_BITS` bits (what :func:`forecast.model.fit` keeps in
-memory); then as :meth:`Fit.save` writes it (each element rounded to its posterior spread,
+:data:`forecast.model.precision.KEEP_BITS` bits; then as :func:`forecast.model.fit` now
+leaves it (each element rounded to its posterior spread,
 :func:`forecast.model.precision.round_to_spread`); then thinned by 2 (the default fit's
 ``thin``); then in compact form (1000 draws, no per-conflict effects). All hold the same draws.
 It prints each file's size, bytes per stored posterior value and the ratio to the baseline.
@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 
 from forecast import model as fm
-from forecast.model import persist, precision
+from forecast.model import fitting, precision
 
 
 def _values(path) -> int:
@@ -38,22 +38,22 @@ def test_saved_fit_sizes(tmp_path, monkeypatch):
     cases, _ = fm.simulate_cases(
         rows, n_supporters=200, n_conflicts=rows // 12, n_alliances=60, seed=11
     )
-    monkeypatch.setattr(precision, "KEEP_BITS", 23)  # the baseline keeps every bit
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        full = fm.fit(cases, draws=1000, tune=500, chains=4, seed=3, progressbar=False)
-    monkeypatch.undo()
+    with monkeypatch.context() as m:  # the baseline keeps every bit
+        m.setattr(precision, "KEEP_BITS", 23)
+        m.setattr(fitting, "round_to_spread", lambda ds: ds)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            full = fm.fit(cases, draws=1000, tune=500, chains=4, seed=3, progressbar=False)
     raw = full.idata["posterior"]["beta"].values.view(np.uint32)
     assert (raw & np.uint32(0x1FFF)).any(), "the baseline's draws should keep every bit"
-    files = {}
-    with monkeypatch.context() as m:  # saved without the spread rounding
-        m.setattr(persist, "round_to_spread", lambda ds: ds)
-        files["float32, every bit (baseline)"] = full.save(tmp_path / "full.nc")
-        post = full.idata["posterior"].to_dataset()
-        full.idata["posterior"] = post.map(
-            lambda v: v.copy(data=precision.round_bits(v.values)) if v.dtype.kind == "f" else v
-        )
-        files[f"every draw to {precision.KEEP_BITS} bits"] = full.save(tmp_path / "bits.nc")
+    files = {"float32, every bit (baseline)": full.save(tmp_path / "full.nc")}
+    post = full.idata["posterior"].to_dataset()
+    full.idata["posterior"] = post.map(
+        lambda v: v.copy(data=precision.round_bits(v.values)) if v.dtype.kind == "f" else v
+    )
+    files[f"every draw to {precision.KEEP_BITS} bits"] = full.save(tmp_path / "bits.nc")
+    # then what fit() does next: each element to its spread
+    full.idata["posterior"] = precision.round_to_spread(full.idata["posterior"].to_dataset())
     files["each element to its spread (as saved)"] = full.save(tmp_path / "spread.nc")
     thinned = full.thin(2)
     files["as saved, every second draw"] = thinned.save(tmp_path / "thinned.nc")
