@@ -14,7 +14,8 @@ memory (so that a fit and the same fit saved and loaded hold the same draws):
 - every draw to :data:`KEEP_BITS` bits (relative error at most 2**-11, 0.05%);
 - then each element of each posterior variable (each coefficient, each conflict's effect) to
   the fewest bits, at most :data:`KEEP_BITS`, that keep every draw's rounding error within
-  :data:`SPREAD_TOLERANCE` of that element's posterior standard deviation
+  :data:`SPREAD_TOLERANCE` of that element's posterior standard deviation (all
+  :data:`KEEP_BITS` where even those do not: an element far from zero with a narrow posterior)
   (:func:`spread_bits`). Means move by far less (the errors are unbiased and average out),
   quantiles by at most that tolerance.
 
