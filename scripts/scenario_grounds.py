@@ -45,10 +45,8 @@ def main(path: str = "models/default.nc") -> None:
         f"Written by `.venv/bin/python scripts/scenario_grounds.py > docs/forecasts.md` from "
         f"`{path}` ({fit.sampler.get('chains')} chains × {fit.sampler.get('draws')} draws"
         + (
-            f" of which every {fit.sampler['thin']}th is saved"
-            if fit.sampler.get("thin", 1) > 2
-            else " of which every second is saved"
-            if fit.sampler.get("thin", 1) == 2
+            f", {fit.sampler['draws'] // thin} per chain saved"
+            if (thin := fit.sampler.get("thin", 1)) > 1
             else ""
         )
         + ", "

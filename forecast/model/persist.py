@@ -386,8 +386,12 @@ def _encoding(var) -> dict[str, Any]:
     """
     out = dict(COMPRESSION)
     if var.dims[:2] == ("chain", "draw") and var.size:
-        out["chunksizes"] = (1, *var.shape[1:2], *(min(64, n) for n in var.shape[2:3]))
-        out["chunksizes"] += tuple(var.shape[3:])
+        out["chunksizes"] = (
+            1,
+            var.shape[1],
+            *(min(64, n) for n in var.shape[2:3]),
+            *var.shape[3:],
+        )
     return out
 
 
