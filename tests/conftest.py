@@ -184,15 +184,20 @@ def mock_sampler():
     (``diverging``, ``energy``); few independent draws cannot meet the ESS rule, so a mocked
     fit is unconverged. Use as ``monkeypatch.setattr(pymc, "sample", mock_sampler)``.
     """
-    from functools import partial
+    import warnings
 
     from pymc.testing import mock_sample
 
     rng = np.random.default_rng(0)
-    return partial(
-        mock_sample,
-        sample_stats={
-            "diverging": lambda size: np.zeros(size, dtype=bool),
-            "energy": lambda size: rng.normal(size=size),
-        },
-    )
+    stats = {
+        "diverging": lambda size: np.zeros(size, dtype=bool),
+        "energy": lambda size: rng.normal(size=size),
+    }
+
+    def sample(*args, **kwargs):
+        # prior draws ignore the likelihood (the model's potential), which is the point here
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The effect of Potentials")
+            return mock_sample(*args, sample_stats=stats, **kwargs)
+
+    return sample

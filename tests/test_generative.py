@@ -29,7 +29,7 @@ def design():
 def graph_prior(design):
     import pymc as pm
 
-    with fm.build_model(design, parametrization="centered"):
+    with fm.build_model(design, parametrization="centered", likelihood="graph"):
         return pm.sample_prior_predictive(draws=DRAWS, random_seed=3).prior.isel(chain=0)
 
 
@@ -97,7 +97,7 @@ def _graph_point(model, values):
 
 
 def test_numpy_likelihood_equals_the_graphs(design):
-    model = fm.build_model(design, parametrization="centered")
+    model = fm.build_model(design, parametrization="centered", likelihood="graph")
     logp = model.compile_logp(vars=model.observed_RVs, sum=False, jacobian=False)
     d = fm.draw_prior(design, draws=5, seed=5)
     ours = fm.pointwise_log_likelihood(design, d)

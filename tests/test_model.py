@@ -162,7 +162,7 @@ def test_linear_predictor_and_probs_by_hand():
 
 def test_partial_observation_likelihood_is_top_category():
     d = _toy_design([2, -1, -1], [0, 1, 0])
-    model = fm.build_model(d)
+    model = fm.build_model(d, likelihood="graph")
     point = model.initial_point()
     rng = np.random.default_rng(3)
     point["beta"] = rng.normal(scale=0.5, size=len(COVARIATES))
@@ -196,6 +196,8 @@ def test_build_model_rejects_bad_arguments(sim):
         fm.build_model(d, parametrization="sideways")
     with pytest.raises(ValueError, match="no row"):
         fm.build_model(_toy_design([-1], [-1]))
+    with pytest.raises(ValueError, match="likelihood must be 'fused' or 'graph'"):
+        fm.build_model(d, likelihood="exact")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -68,10 +68,17 @@ def group_parametrization(design: Design, parametrization: str = "auto") -> dict
     return out
 
 
+#: How the likelihood enters the graph: "fused" (one compiled pass over the rows with its
+#: gradient, :mod:`forecast.model.likelihood`) or "graph" (PyMC observed variables: the
+#: reference the fused form is tested against, and what prior predictive sampling needs).
+LIKELIHOODS = ("fused", "graph")
+
+
 def build_model(
     design: Design,
     priors: dict[str, dict[str, Any]] | None = None,
     parametrization: str = "auto",
+    likelihood: str = "fused",
 ):
     """Build the PyMC model for a design.
 
@@ -86,6 +93,13 @@ def build_model(
         Group effects as ``sigma * ZeroSumNormal(1)`` (stored as a deterministic) or as
         ``ZeroSumNormal(sigma)``; "auto" chooses per group (see
         :func:`group_parametrization`).
+    likelihood : {"fused", "graph"}, default "fused"
+        "fused" adds the likelihood as one potential, ``log_likelihood``, computed with its
+        gradient in a single compiled pass over the rows
+        (:class:`~forecast.model.likelihood.FusedLikelihood`: 0.8 ms instead of 4.5 ms per
+        gradient on the embedded table); "graph" as the observed variables ``aggressor``,
+        ``response`` and ``military`` (the same density, to rounding; needed for
+        ``pm.sample_prior_predictive`` and per-variable log-probabilities).
 
     Returns
     -------
@@ -109,10 +123,13 @@ def build_model(
     Raises
     ------
     ValueError
-        If no row has an outcome or ``parametrization`` is unknown.
+        If no row has an outcome, or ``parametrization`` or ``likelihood`` is unknown.
     """
     import pymc as pm
     import pytensor.tensor as pt
+
+    if likelihood not in LIKELIHOODS:
+        raise ValueError(f"likelihood must be 'fused' or 'graph', not {likelihood!r}")
 
     centred = group_parametrization(design, parametrization)
     priors = merge_priors(priors)
@@ -184,16 +201,29 @@ def build_model(
                 raw = pm.ZeroSumNormal(f"{g}_z", sigma=1.0, dims=g)
                 eff = pm.Deterministic(f"{g}_effect", sigma * raw, dims=g)
             idx = design.index[g] if g == "supporter" else cells[:, cell_groups.index(g)]
-            if (idx < 0).any():
+            if (idx < 0).any() or (g == "supporter" and likelihood == "fused"):
                 eff = pt.concatenate([eff, pt.zeros(1)])  # index -1 -> the appended 0
             if g == "supporter":
-                eta = eta + eff[idx]
+                supporter_eff = eff
+                if likelihood == "graph":
+                    eta = eta + eff[idx]
             else:
                 cell_eta = cell_eta + eff[idx]
                 if g == "conflict":
                     if (idx < 0).any():
                         eff_a = pt.concatenate([eff_a, pt.zeros(1)])
                     cell_eta_a = cell_eta_a + eff_a[idx]
+        if likelihood == "fused":
+            from .likelihood import fused_data, fused_likelihood
+
+            if len(design.labels["supporter"]) < 2:  # no supporter effect: one 0 for all
+                supporter_eff = pt.zeros(1)
+            data = fused_data(design, cell_of_row, xbar, supporter_eff.type.shape[0] or 1)
+            loglik = fused_likelihood(
+                beta, beta_a, cut, supporter_eff, cell_eta, alpha_c + cell_eta_a, data
+            )
+            pm.Potential("log_likelihood", loglik)
+            return model
         eta = eta + cell_eta[cell_of_row.ravel()]
         eta_a = eta_a + cell_eta_a[cell_of_row.ravel()]
         # two parts: the side (fight for the aggressor or not) on every row with an outcome,

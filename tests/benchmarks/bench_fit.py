@@ -13,8 +13,11 @@ Environment knobs (all optional):
   ``models/default.nc`` exists.
 - ``BENCH_DRAWS``: draws per chain to start from (default 1000; doubled once if the ESS target
   is not met, unless ``BENCH_RETRY=0``).
+- ``BENCH_TUNE``: tuning steps per chain (default 1000).
 - ``BENCH_VARIANTS``: comma-separated sampler variants of the comparison (default
-  ``pymc,nutpie``; also ``nutpie-lowrank``, ``nutpie-centred``).
+  ``pymc,nutpie``; also ``nutpie-lowrank``, ``nutpie-centred``, and ``nutpie-graph`` and
+  ``pymc-graph``: the likelihood as PyMC observed variables instead of the fused Op, the
+  model before the fused likelihood).
 
 Timings are wall time including model compilation, to a fit with min ESS (bulk and tail)
 >= 1000 and max r-hat <= 1.01 over every parameter.
@@ -60,7 +63,8 @@ def _timed_fit(cases, **kw):
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            f = fm.fit(cases, draws=draws, tune=1000, chains=4, seed=7, progressbar=False, **kw)
+            tune = int(os.environ.get("BENCH_TUNE", "1000"))
+            f = fm.fit(cases, draws=draws, tune=tune, chains=4, seed=7, progressbar=False, **kw)
         total += time.perf_counter() - t0
         d = f.diagnostics
         ok = min(d.min_ess_bulk, d.min_ess_tail) >= TARGET_ESS and d.max_rhat <= 1.01
@@ -106,6 +110,11 @@ VARIANTS = {
         "nutpie diag, all centred",
         {"sampler": "nutpie", "parametrization": "centered"},
     ),
+    "nutpie-graph": (
+        "nutpie diag, graph likelihood",
+        {"sampler": "nutpie", "likelihood": "graph"},
+    ),
+    "pymc-graph": ("pymc NUTS, graph likelihood", {"sampler": "pymc", "likelihood": "graph"}),
 }
 
 
@@ -120,6 +129,14 @@ def test_sampler_comparison():
         seconds, f, ok = _timed_fit(cases, **kw)
         results[key.strip()] = (seconds, _per_kess(seconds, f))
         print(_line(label, seconds, f, ok), flush=True)
+    for key in ("nutpie", "pymc"):
+        if key in results and f"{key}-graph" in results:
+            ratio = results[key][0] / results[f"{key}-graph"][0]
+            per = results[key][1] / results[f"{key}-graph"][1]
+            print(
+                f"{key}, fused / graph likelihood: wall time {ratio:.2f}, "
+                f"time per effective draw {per:.2f}"
+            )
     if "pymc" in results and "nutpie" in results:
         ratio = results["nutpie"][0] / results["pymc"][0]
         per = results["nutpie"][1] / results["pymc"][1]

@@ -1,0 +1,386 @@
+"""The model's likelihood as one fused pass over the rows, with its gradient (numba).
+
+The PyMC graph of :func:`forecast.model.build_model` spells the likelihood out as PyTensor
+operations: two matrix products with the covariates, gathers of the group effects, boolean
+masks, two Bernoulli terms and an ordered logistic, each with its own backward pass. On the
+embedded table (46,253 rows) that cost 3.7–4.4 ms per log-density and gradient, and NUTS spends
+nearly all its time there. :class:`FusedLikelihood` computes the same number and its gradient
+in one loop over the rows:
+
+- the covariates are split into **patterns** (columns with at most two values: the flags),
+  whose distinct combinations are few (1,992 on the embedded table), and the few **continuous**
+  columns, kept per row; ``X beta`` is then one small product per pattern plus four products
+  per row, and its gradient is accumulated per pattern;
+- each row gathers its pattern's value, its supporter effect and its cell's effects (the
+  conflict, era, alliance and alliance-in-conflict effects, summed per cell by the graph),
+  evaluates the aggressor-side Bernoulli and the target-side term (Bernoulli on ``military``,
+  or the ordered logistic where the level of help is coded), and scatters the derivatives
+  back;
+- ``exp`` and ``log1p`` are evaluated by :mod:`forecast.model.vecmath`, branch-free
+  polynomial forms that the compiler vectorises (the C library's, called once per row and
+  side, cost as much as everything else together).
+
+The Op has a numba implementation (what nutpie compiles) and a Python ``perform`` that calls
+the same compiled kernel (PyMC's own sampler). ``tests/test_likelihood.py`` checks the value
+and every gradient against the PyTensor graph (``likelihood="graph"``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import numba
+import numpy as np
+import pytensor.tensor as pt
+from pytensor.gradient import DisconnectedType, disconnected_type
+from pytensor.graph.basic import Apply
+from pytensor.graph.op import Op
+from pytensor.link.numba.dispatch.basic import register_funcify_default_op_cache_key
+
+from ..design import Design
+from .vecmath import softplus_sigmoid
+
+__all__ = ["FusedData", "FusedLikelihood", "fused_data", "fused_likelihood", "row_kernel"]
+
+
+@numba.njit(fastmath=False, error_model="numpy", nogil=True)
+def _ordered_term(eta, cut, y):
+    """Log-probability of level ``y`` (0..3) of the ordered logistic, and its derivatives.
+
+    ``P(y = k) = sigmoid(eta - c_{k-1}) - sigmoid(eta - c_k)`` with ``c_{-1} = -inf`` and
+    ``c_3 = +inf`` (PyMC's ``OrderedLogistic``). Returns ``(logp, d/d eta, d/d c_{k-1},
+    d/d c_k)``; the cutpoint derivatives are 0 where the cutpoint is infinite.
+    """
+    if y == 0:
+        a, da = 1.0, 0.0
+    else:
+        a = 1.0 / (1.0 + math.exp(-(eta - cut[y - 1])))
+        da = a * (1.0 - a)
+    if y == 3:
+        b, db = 0.0, 0.0
+    else:
+        b = 1.0 / (1.0 + math.exp(-(eta - cut[y])))
+        db = b * (1.0 - b)
+    p = a - b
+    return math.log(p), (da - db) / p, -da / p, db / p
+
+
+@numba.njit(fastmath={"contract"}, error_model="numpy", nogil=True)
+def row_kernel(
+    beta,
+    beta_a,
+    cut,
+    seff,
+    cell_t,
+    cell_a,
+    patterns,
+    pattern_cols,
+    continuous,
+    continuous_cols,
+    pattern,
+    supporter,
+    cell_start,
+    sign_a,
+    sign_t,
+    weight_t,
+    ordered_rows,
+    ordered_y,
+):
+    """Log-likelihood of every observed row and its gradient, in three passes.
+
+    Parameters are the model's (``beta``, ``beta_a``, ``cut``, the supporter effects
+    ``seff`` with a last 0 for rows without one, the cell sums ``cell_t`` and ``cell_a`` of
+    the two sides) and the data of :class:`FusedData` (rows sorted by cell, cell ``c``
+    holding rows ``cell_start[c]`` to ``cell_start[c + 1]``). Returns ``(logp, d beta,
+    d beta_a, d cut, d seff, d cell_t, d cell_a)``.
+    """
+    n = pattern.shape[0]
+    n_pat = patterns.shape[0]
+    n_cell = cell_t.shape[0]
+    kp = pattern_cols.shape[0]
+    kc = continuous_cols.shape[0]
+    # 1. each pattern's value on both sides, then each row's linear predictors (gathers);
+    #    the products go through BLAS
+    if kp > 0:
+        pv = np.dot(patterns, beta[pattern_cols])
+        pva = np.dot(patterns, beta_a[pattern_cols])
+    else:
+        pv = np.zeros(n_pat)
+        pva = np.zeros(n_pat)
+    if kc > 0:
+        zc = np.dot(beta[continuous_cols], continuous)
+        zca = np.dot(beta_a[continuous_cols], continuous)
+    else:
+        zc = np.zeros(n)
+        zca = np.zeros(n)
+    z = np.empty(n)
+    za = np.empty(n)
+    c2 = cut[2]
+    for c in range(n_cell):
+        ct = cell_t[c] - c2
+        ca = cell_a[c]
+        for r in range(cell_start[c], cell_start[c + 1]):
+            p = pattern[r]
+            z[r] = pv[p] + seff[supporter[r]] + ct + zc[r]
+            za[r] = pva[p] + ca + zca[r]
+    # 2. the Bernoulli terms, elementwise (vectorised): with z = (1 - 2y) logit,
+    #    logp = -softplus(z) and d logp / d logit = -(1 - 2y) sigmoid(z)
+    lp_rows = np.empty(n)
+    g = np.empty(n)
+    ga = np.empty(n)
+    for r in range(n):
+        spa, sga = softplus_sigmoid(sign_a[r] * za[r])
+        spt, sgt = softplus_sigmoid(sign_t[r] * z[r])
+        w = weight_t[r]
+        lp_rows[r] = -spa - w * spt
+        ga[r] = -sign_a[r] * sga
+        g[r] = -w * sign_t[r] * sgt
+    # the rows with a coded level of help: the ordered logistic (z is eta - c_2 there)
+    g_cut = np.zeros(3)
+    lp = 0.0
+    for i in range(ordered_rows.shape[0]):
+        r = ordered_rows[i]
+        y = ordered_y[i]
+        lpo, de, dlo, dhi = _ordered_term(z[r] + c2, cut, y)
+        lp += lpo
+        g[r] += de
+        if y > 0:
+            g_cut[y - 1] += dlo
+        if y < 3:
+            g_cut[y] += dhi
+    # 3. sum, and scatter the derivatives back to patterns, supporters, cells, columns
+    gp = np.zeros(n_pat)
+    gpa = np.zeros(n_pat)
+    g_seff = np.zeros(seff.shape[0])
+    g_cell_t = np.zeros(n_cell)
+    g_cell_a = np.zeros(n_cell)
+    for c in range(n_cell):
+        acc = 0.0
+        acc_a = 0.0
+        for r in range(cell_start[c], cell_start[c + 1]):
+            lp += lp_rows[r]
+            gr = g[r]
+            gar = ga[r]
+            acc += gr
+            acc_a += gar
+            p = pattern[r]
+            gp[p] += gr
+            gpa[p] += gar
+            g_seff[supporter[r]] += gr
+        g_cell_t[c] = acc
+        g_cell_a[c] = acc_a
+    # d/d c_2 of every Bernoulli term on military: minus its d/d eta
+    g_cut[2] -= np.sum(g_cell_t) - _ordered_eta_sum(g, ordered_rows)
+    g_beta = np.zeros(beta.shape[0])
+    g_beta_a = np.zeros(beta.shape[0])
+    if kp > 0:
+        g_beta[pattern_cols] = np.dot(gp, patterns)
+        g_beta_a[pattern_cols] = np.dot(gpa, patterns)
+    if kc > 0:
+        g_beta[continuous_cols] = np.dot(continuous, g)
+        g_beta_a[continuous_cols] = np.dot(continuous, ga)
+    return np.asarray(lp), g_beta, g_beta_a, g_cut, g_seff, g_cell_t, g_cell_a
+
+
+@numba.njit(inline="always")
+def _ordered_eta_sum(g, rows):
+    s = 0.0
+    for i in range(rows.shape[0]):
+        s += g[rows[i]]
+    return s
+
+
+class FusedData:
+    """The observed rows of a design in the form :func:`row_kernel` reads.
+
+    Parameters
+    ----------
+    design : Design
+        The training design.
+    cell_of_row : numpy.ndarray
+        Per design row, the index of its cell (its combination of conflict, era, alliance and
+        alliance-in-conflict levels), as :func:`forecast.model.build_model` numbers them.
+    centre : numpy.ndarray
+        The covariates' training means, subtracted from ``X`` (the graph's centring).
+    n_supporters : int
+        Length of the supporter-effect vector the kernel receives; rows without a supporter
+        level (index ``-1``) point at its last entry, which the graph sets to 0.
+
+    Attributes
+    ----------
+    patterns : numpy.ndarray
+        Distinct centred values of the columns with at most two values, ``(n_patterns,
+        n_pattern_cols)``.
+    pattern_cols, continuous_cols : numpy.ndarray
+        Positions of those columns and of the others in ``X``.
+    continuous : numpy.ndarray
+        The centred values of the other columns, ``(n_continuous_cols, n_observed_rows)``.
+    pattern, supporter : numpy.ndarray
+        Per observed row, its pattern and supporter-effect index. Rows are sorted by cell.
+    cell_start : numpy.ndarray
+        Cell ``c`` holds rows ``cell_start[c]`` to ``cell_start[c + 1]`` (cells without an
+        observed row hold none).
+    sign_a, sign_t, weight_t : numpy.ndarray
+        ``1 - 2 y`` for the aggressor side and for ``military``; ``weight_t`` 1 where the
+        target side is a Bernoulli on ``military`` (rows coded only for fighting that did
+        not fight for the aggressor), else 0.
+    ordered_rows, ordered_y : numpy.ndarray
+        Rows (positions among the observed) with a coded level of help that did not fight
+        for the aggressor, and their level 0..3.
+    """
+
+    def __init__(
+        self, design: Design, cell_of_row: np.ndarray, centre: np.ndarray, n_supporters: int
+    ) -> None:
+        obs = design.observed
+        cells_all = np.asarray(cell_of_row, dtype=np.int64).ravel()
+        # rows sorted by cell, so that each cell's effects are read and summed once
+        order = np.argsort(cells_all[obs], kind="stable")
+        rows = np.flatnonzero(obs)[order]
+        X = design.X[rows] - centre
+        kinds = np.array([len(np.unique(design.X[:, j])) <= 2 for j in range(X.shape[1])])
+        self.pattern_cols = np.flatnonzero(kinds).astype(np.int64)
+        self.continuous_cols = np.flatnonzero(~kinds).astype(np.int64)
+        patterns, pattern = np.unique(X[:, self.pattern_cols], axis=0, return_inverse=True)
+        self.patterns = np.ascontiguousarray(patterns, dtype=np.float64)
+        self.pattern = np.ascontiguousarray(pattern.ravel(), dtype=np.int64)
+        # one row per continuous column, for the kernel's matrix-vector products
+        self.continuous = np.ascontiguousarray(X[:, self.continuous_cols].T, dtype=np.float64)
+        sup = design.index["supporter"][rows]
+        self.supporter = np.where(sup < 0, n_supporters - 1, sup).astype(np.int64)
+        n_cells = int(cells_all.max()) + 1 if len(cells_all) else 0
+        self.cell_start = np.searchsorted(cells_all[rows], np.arange(n_cells + 1)).astype(np.int64)
+        self.sign_a = (1.0 - 2.0 * design.aggressor[rows]).astype(np.float64)
+        mil_only = design.target_military[rows]
+        self.weight_t = mil_only.astype(np.float64)
+        self.sign_t = np.where(mil_only, 1.0 - 2.0 * design.military[rows], 1.0)
+        ordered = design.target_response[rows]
+        self.ordered_rows = np.flatnonzero(ordered).astype(np.int64)
+        self.ordered_y = design.y[rows][ordered].astype(np.int64)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The data arguments of :func:`row_kernel`, in order."""
+        return (
+            self.patterns,
+            self.pattern_cols,
+            self.continuous,
+            self.continuous_cols,
+            self.pattern,
+            self.supporter,
+            self.cell_start,
+            self.sign_a,
+            self.sign_t,
+            self.weight_t,
+            self.ordered_rows,
+            self.ordered_y,
+        )
+
+
+def fused_data(
+    design: Design, cell_of_row: np.ndarray, centre: np.ndarray, n_supporters: int
+) -> FusedData:
+    """Return the :class:`FusedData` of a design (see there for the parameters).
+
+    Parameters
+    ----------
+    design : Design
+        The training design.
+    cell_of_row : numpy.ndarray
+        Each design row's cell.
+    centre : numpy.ndarray
+        The covariates' training means.
+    n_supporters : int
+        Length of the supporter-effect vector, the last entry being the 0 of rows without one.
+
+    Returns
+    -------
+    FusedData
+    """
+    return FusedData(design, cell_of_row, centre, n_supporters)
+
+
+class FusedLikelihood(Op):
+    """Log-likelihood of the model's observed rows, with its gradient as extra outputs.
+
+    Inputs: ``beta``, ``beta_aggressor``, ``cutpoints``, the supporter effects (a last 0
+    appended), the two sides' cell sums, then the data of :class:`FusedData` as constants.
+    Outputs: the log-likelihood (a scalar) and its gradient with respect to each of the six
+    parameter inputs. :meth:`pullback` returns those outputs of the same node, so the value
+    and the gradient come from one call of :func:`row_kernel`.
+    """
+
+    __props__ = ()
+    n_params = 6
+
+    def make_node(self, *inputs):
+        """Build the Apply node (parameters first, then the data constants)."""
+        inputs = [pt.as_tensor_variable(x) for x in inputs]
+        outputs = [pt.dscalar()] + [pt.dvector() for _ in range(self.n_params)]
+        return Apply(self, inputs, outputs)
+
+    def perform(self, node, inputs, output_storage):
+        """Evaluate with the compiled kernel (PyTensor's C and Python backends)."""
+        out = row_kernel(*inputs)
+        for storage, value in zip(output_storage, out, strict=True):
+            storage[0] = value
+
+    def connection_pattern(self, node):
+        """Only the parameters are connected to the outputs."""
+        n_out = self.n_params + 1
+        return [[i < self.n_params] * n_out for i in range(len(node.inputs))]
+
+    def pullback(self, inputs, outputs, cotangents):
+        """The gradient outputs of the same node, scaled by the log-likelihood's cotangent."""
+        for g in cotangents[1:]:
+            if not isinstance(g.type, DisconnectedType):
+                raise NotImplementedError("the fused likelihood has no second derivatives")
+        gz = cotangents[0]
+        grads = [gz * outputs[i + 1] for i in range(self.n_params)]
+        return grads + [disconnected_type() for _ in inputs[self.n_params :]]
+
+
+@register_funcify_default_op_cache_key(FusedLikelihood)
+def _numba_fused(op, node=None, **kwargs):
+    # PyTensor caches compiled graphs on disk by the Op's type and this number: a hash of
+    # the kernel's source (this module and vecmath), so an edited kernel is never served
+    # from a stale cache
+    return row_kernel, _SOURCE_KEY
+
+
+_SOURCE_KEY = int(
+    hashlib.sha256(
+        b"".join(Path(__file__).with_name(f).read_bytes() for f in ("likelihood.py", "vecmath.py"))
+    ).hexdigest()[:12],
+    16,
+)
+
+
+_OP = FusedLikelihood()
+
+
+def fused_likelihood(beta, beta_a, cut, seff, cell_t, cell_a, data: FusedData):
+    """The log-likelihood of the observed rows as one PyTensor scalar (see the module).
+
+    Parameters
+    ----------
+    beta, beta_a : pytensor.tensor.TensorVariable
+        Coefficients of the two sides, ``(n_covariates,)``.
+    cut : pytensor.tensor.TensorVariable
+        Cutpoints of the average row, ``(3,)``.
+    seff : pytensor.tensor.TensorVariable
+        Supporter effects with a last 0 (``data.supporter`` points there for rows without).
+    cell_t, cell_a : pytensor.tensor.TensorVariable
+        Per cell, the sum of its group effects on the target side, and the aggressor side's
+        intercept plus its conflict effect.
+    data : FusedData
+        The observed rows.
+
+    Returns
+    -------
+    pytensor.tensor.TensorVariable
+        The log-likelihood, a scalar whose gradient PyTensor takes from the Op.
+    """
+    consts = [pt.constant(a) for a in data.arrays()]
+    return _OP(beta, beta_a, cut, seff, cell_t, cell_a, *consts)[0]

@@ -1,0 +1,110 @@
+"""The fused likelihood equals the PyMC graph's, value and gradient, and its math is exact."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import pytensor
+import pytest
+from scipy import special
+
+from forecast import model as fm
+from forecast.design import make_design
+from forecast.model.vecmath import exp_neg, log1p_unit, softplus_sigmoid
+
+
+@numba.njit
+def _apply(fn_id, x):
+    out = np.empty((x.shape[0], 2))
+    for i in range(x.shape[0]):
+        if fn_id == 0:
+            out[i, 0] = exp_neg(x[i])
+        elif fn_id == 1:
+            out[i, 0] = log1p_unit(x[i])
+        else:
+            out[i, 0], out[i, 1] = softplus_sigmoid(x[i])
+    return out
+
+
+def test_exp_neg_is_exact_to_a_few_ulp():
+    a = np.concatenate([np.linspace(0, 69.9, 200_001), [0.0, 1e-300, 0.5 * np.log(2)]])
+    ours, ref = _apply(0, a)[:, 0], np.exp(-a)
+    assert np.max(np.abs(ours - ref) / ref) < 1e-15
+    assert _apply(0, np.array([70.0, 1e6, np.inf]))[:, 0] == pytest.approx(np.exp(-70.0))
+
+
+def test_log1p_unit_is_exact_to_a_few_ulp():
+    t = np.concatenate([np.linspace(0, 1, 200_001), np.geomspace(1e-300, 1, 2001)])
+    ours, ref = _apply(1, t)[:, 0], np.log1p(t)
+    np.testing.assert_array_equal(ours[t == 0], 0.0)
+    nz = t > 0
+    assert np.max(np.abs(ours[nz] - ref[nz]) / ref[nz]) < 1e-15
+
+
+def test_softplus_and_sigmoid_are_stable_everywhere():
+    z = np.concatenate([np.linspace(-60, 60, 100_001), [-1e300, -745.0, 0.0, 745.0, 1e300]])
+    out = _apply(2, z)
+    sp, sg = out[:, 0], out[:, 1]
+    assert np.isfinite(sp).all() and np.isfinite(sg).all()
+    # below exp(-70) = 4e-31 the terms are clipped there: an absolute error under 1e-30
+    np.testing.assert_allclose(sp, np.logaddexp(0.0, z), rtol=1e-15, atol=1e-30)
+    np.testing.assert_allclose(sg, special.expit(z), rtol=1e-15, atol=1e-30)
+    assert sp[-1] == 1e300 and sg[-1] == 1.0 and sg[-5] < 1e-30
+
+
+def _compiled(model, mode):
+    logp = model.logp()
+    grads = pytensor.grad(logp, model.value_vars)
+    fn = pytensor.function(model.value_vars, [logp, *grads], mode=mode)
+    return lambda point: fn(*[point[v.name] for v in model.value_vars])
+
+
+def test_fused_likelihood_equals_the_graph():
+    cases, _ = fm.simulate_cases(600, n_supporters=20, n_conflicts=40, n_alliances=6, seed=8)
+    design = make_design(cases)
+    # every kind of row is present: coded levels, fighting only, the aggressor's side,
+    # rows without an alliance
+    assert design.target_response.any() and design.target_military.any()
+    assert (design.aggressor == 1).any() and (design.index["alliance"] < 0).any()
+    fused = fm.build_model(design)
+    graph = fm.build_model(design, likelihood="graph")
+    assert not fused.observed_RVs and [p.name for p in fused.potentials] == ["log_likelihood"]
+    names = [v.name for v in fused.value_vars]
+    assert names == [v.name for v in graph.value_vars]
+    ref_fn = _compiled(graph, "FAST_RUN")
+    # nutpie's backend (numba), and PyMC's (the Op's Python perform calls the same kernel)
+    ours_fns = [_compiled(fused, mode) for mode in ("NUMBA", "FAST_RUN")]
+    rng = np.random.default_rng(2)
+    start = graph.initial_point()
+    for _ in range(3):
+        point = {k: v + rng.normal(0, 0.7, np.shape(v)) for k, v in start.items()}
+        ref = ref_fn(point)
+        for fn in ours_fns:
+            ours = fn(point)
+            np.testing.assert_allclose(ours[0], ref[0], rtol=1e-12)
+            for name, a, b in zip(names, ours[1:], ref[1:], strict=True):
+                np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, err_msg=name)
+
+
+@pytest.mark.slow
+def test_fused_likelihood_on_the_embedded_table(embedded_cases):
+    design = make_design(embedded_cases)
+    fused = fm.build_model(design)
+    graph = fm.build_model(design, likelihood="graph")
+    point = graph.initial_point()
+    rng = np.random.default_rng(4)
+    point = {k: v + rng.normal(0, 0.3, np.shape(v)) for k, v in point.items()}
+    ours = _compiled(fused, "NUMBA")(point)
+    ref = _compiled(graph, "FAST_RUN")(point)
+    np.testing.assert_allclose(ours[0], ref[0], rtol=1e-12)
+    for a, b in zip(ours[1:], ref[1:], strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-8)
+
+
+def test_the_fused_likelihood_has_no_second_derivative():
+    cases, _ = fm.simulate_cases(100, n_supporters=5, n_conflicts=8, n_alliances=2, seed=1)
+    model = fm.build_model(make_design(cases))
+    beta = model.rvs_to_values[model["beta"]]
+    (grad,) = pytensor.grad(model.logp(), [beta])
+    with pytest.raises(NotImplementedError, match="no second derivatives"):
+        pytensor.grad(grad.sum(), [beta])
