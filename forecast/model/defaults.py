@@ -4,7 +4,11 @@
   to PyMC's NUTS when nutpie is unavailable. On the embedded table
   (``tests/benchmarks/bench_fit.py``) nutpie took 0.45 of PyMC's wall time for the same draws
   with no divergences, where PyMC had 11; PyMC mixed about 3x better per draw (README,
-  "Performance").
+  "Performance"). With the fused likelihood, which made both about five times cheaper per
+  gradient, a short run (4 x (300 + 300)) gave nutpie 0.49 of PyMC's wall time and 2.7 times
+  its time per effective draw; nutpie stays the default because only its full-length fit
+  has met the no-divergence rule, and because sampled directly (not through ``pm.sample``)
+  its chains use both cores: the default fit takes 6 minutes.
 - :data:`API_FIT`: the defaults of :func:`forecast.model.fit` for scripts.
 - :data:`DEFAULT_FIT`: the shipped default model (``forecast fit``; ``models/default.nc``),
   saved with every ``thin``-th draw (about 17 successive draws make one effective draw, so

@@ -11,6 +11,8 @@ No ``fastmath``: the results do not depend on how the compiler orders the operat
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
@@ -30,6 +32,21 @@ _A_MAX = 70.0
 _ROUND = 6755399441055744.0
 
 
+#: Taylor coefficients of exp, highest degree first: 1/13!, ..., 1/1!, 1/0!.
+_EXP_COEFFS = tuple(1.0 / math.factorial(k) for k in range(13, -1, -1))
+#: Coefficients of atanh(s) / s in s**2, highest first: 1/23, 1/21, ..., 1/3, 1.
+_ATANH_COEFFS = tuple(1.0 / (2 * k + 1) for k in range(11, -1, -1))
+
+
+@numba.njit(inline="always", fastmath={"contract"}, error_model="numpy")
+def _horner(x, coeffs):
+    """The polynomial with ``coeffs`` (highest degree first) at ``x``."""
+    p = 0.0
+    for c in coeffs:
+        p = p * x + c
+    return p
+
+
 @numba.njit(inline="always", fastmath={"contract"}, error_model="numpy")
 def exp_neg(a):
     """``exp(-a)`` for ``a >= 0`` to a few ulp, branch-free so that loops vectorise.
@@ -42,20 +59,7 @@ def exp_neg(a):
     a = a if a < _A_MAX else _A_MAX
     kf = (a * _INV_LN2 + _ROUND) - _ROUND
     x = -((a - kf * _LN2_HI) - kf * _LN2_LO)
-    p = 1.0 / 6227020800.0
-    p = p * x + 1.0 / 479001600.0
-    p = p * x + 1.0 / 39916800.0
-    p = p * x + 1.0 / 3628800.0
-    p = p * x + 1.0 / 362880.0
-    p = p * x + 1.0 / 40320.0
-    p = p * x + 1.0 / 5040.0
-    p = p * x + 1.0 / 720.0
-    p = p * x + 1.0 / 120.0
-    p = p * x + 1.0 / 24.0
-    p = p * x + 1.0 / 6.0
-    p = p * x + 0.5
-    p = p * x + 1.0
-    p = p * x + 1.0
+    p = _horner(x, _EXP_COEFFS)
     k = np.int64(kf)  # 0..101
     s = 0.5 if k & 1 else 1.0
     s *= 0.25 if k & 2 else 1.0
@@ -86,18 +90,7 @@ def _log1p_from(t, hi, inv_d):
     """:func:`log1p_unit` given ``hi`` and the reciprocal of its denominator ``inv_d``."""
     s = ((t - 1.0) if hi else t) * inv_d
     z = s * s
-    p = 1.0 / 23.0
-    p = p * z + 1.0 / 21.0
-    p = p * z + 1.0 / 19.0
-    p = p * z + 1.0 / 17.0
-    p = p * z + 1.0 / 15.0
-    p = p * z + 1.0 / 13.0
-    p = p * z + 1.0 / 11.0
-    p = p * z + 1.0 / 9.0
-    p = p * z + 1.0 / 7.0
-    p = p * z + 1.0 / 5.0
-    p = p * z + 1.0 / 3.0
-    p = p * z + 1.0
+    p = _horner(z, _ATANH_COEFFS)
     return (_LN2_HI + _LN2_LO if hi else 0.0) + 2.0 * s * p
 
 
