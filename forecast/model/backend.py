@@ -216,9 +216,11 @@ def build_model(
         if likelihood == "fused":
             from .likelihood import fused_data, fused_likelihood
 
-            if len(design.labels["supporter"]) < 2:  # no supporter effect: one 0 for all
+            n_supporters = len(design.labels["supporter"])
+            if n_supporters < 2:  # no supporter effect: one 0 for all
                 supporter_eff = pt.zeros(1)
-            data = fused_data(design, cell_of_row, xbar, supporter_eff.type.shape[0] or 1)
+            n_eff = n_supporters + 1 if n_supporters >= 2 else 1  # with the appended 0
+            data = fused_data(design, cell_of_row, xbar, n_eff)
             loglik = fused_likelihood(
                 beta, beta_a, cut, supporter_eff, cell_eta, alpha_c + cell_eta_a, data
             )

@@ -196,10 +196,11 @@ def fit(
 def _sample_nutpie(model, kwargs: dict[str, Any], adaptation: str):
     """Sample with nutpie directly, as ``pm.sample(nuts_sampler="nutpie")`` would.
 
-    Through ``pm.sample``, the main thread stayed busy for the whole run (PyMC's progress
-    manager around nutpie's wait), so on two cores the chains shared one: the default fit
-    took 1.0 core-seconds per second, directly 1.8 (README, "Performance"). The result is
-    the same DataTree: nutpie's, patched by PyMC's own ``patch_nutpie_idata``.
+    Through ``pm.sample``, PyMC's main thread stayed at full load for the whole run (seen
+    with ``top -H``), so on two cores the chains shared one: the default fit averaged 1.0
+    core and took 10.5 minutes; called directly, 1.66 cores and 5.9 minutes (README,
+    "Performance"). The result is the same DataTree: nutpie's, patched by PyMC's own
+    ``patch_nutpie_idata``.
     """
     import os
     import time
