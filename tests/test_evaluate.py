@@ -309,6 +309,8 @@ def _check_fold_run(e, sim):
 def test_fold_fits_go_through_fit_with_a_mock_sampler(sim, monkeypatch, mock_sampler):
     import pymc
 
+    from forecast.model import fitting
+
     seen: list[dict] = []
 
     def sample(**kwargs):
@@ -316,6 +318,10 @@ def test_fold_fits_go_through_fit_with_a_mock_sampler(sim, monkeypatch, mock_sam
         return mock_sampler(**kwargs)
 
     monkeypatch.setattr(pymc, "sample", sample)
+    # nutpie is sampled directly, not through pymc.sample: route it to the mock as well
+    monkeypatch.setattr(
+        fitting, "_sample_nutpie", lambda model, kwargs, adaptation: sample(**kwargs)
+    )
     with pytest.warns(fm.ConvergenceWarning, match="2 of 2 fold fits"):
         e = ev.evaluate(sim, "conflict", 2, seed=7, **TINY_FIT)
     _check_fold_run(e, sim)
