@@ -138,7 +138,21 @@ def _evaluation_section(evaluation: dict[str, Any], data_hash: str = "") -> list
         "",
     ]
     if not evaluation.get("converged", False):
-        out += ["**Some fold fits did not converge: these scores are provisional.**", ""]
+        bad = [f for f in evaluation.get("folds") or [] if not f.get("converged", False)]
+        which = "; ".join(
+            f"fold {f.get('fold')}: {f.get('problems') or 'not converged'}" for f in bad
+        )
+        out += [
+            "**Some fold fits did not converge: these scores are provisional**"
+            + (f" ({which})." if which else "."),
+            "",
+        ]
+    else:
+        out += [
+            "Every fold fit converged (r-hat ≤ 1.01, bulk and tail ESS ≥ 400, no "
+            "divergences, E-BFMI ≥ 0.3).",
+            "",
+        ]
     out += _headline_lines(evaluation)
     out += ["All rows pooled (nearly all of them disputes):", ""]
     out += ["| predictor | Brier | log score | RPS | AUC | calibration error (ECE) |"]

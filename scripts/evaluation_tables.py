@@ -31,7 +31,11 @@ def _num(x, digits: int = 3) -> str:
 def _scheme(doc: dict) -> None:
     s = doc["settings"]
     folds = doc.get("folds", [])
-    bad = [f["fold"] for f in folds if not f.get("converged")]
+    bad = [
+        f"fold {f['fold']}" + (f" ({f['problems']})" if f.get("problems") else "")
+        for f in folds
+        if not f.get("converged")
+    ]
     rhat = max((f.get("max_rhat") or 0) for f in folds) if folds else None
     print(
         f"**{s['scheme']} scheme** ({len(folds)} folds, {s['chains']} chains × ({s['tune']} + "

@@ -243,6 +243,25 @@ def test_evaluate_json_logic(capfd, stand_in_folds, tmp_path):
     for call, fold in zip(stand_in_folds, doc["folds"], strict=True):
         assert call["settings"] == {"draws": 20, "tune": 20, "chains": 1, "seed": fold["seed"]}
     assert doc["converged"] is False
+    # the output says which folds did not converge, and why
+    r_hat = "max r-hat 1.2000 > 1.01"
+    assert all(r_hat in f["problems"] and "3 divergent" in f["problems"] for f in doc["folds"])
+
+
+def test_evaluate_defaults_are_the_converged_length_and_the_warning_names_folds(
+    capfd, stand_in_folds, tmp_path
+):
+    from forecast.model.defaults import EVALUATION_FIT
+
+    args, _ = _evaluate_json_args(tmp_path)
+    short = args.index("--draws")
+    args = args[:short] + args[short + 6 :]  # drop --draws/--tune/--chains and their values
+    r = run_here(capfd, *args)
+    assert r.returncode == 0, r.stderr
+    expected = {k: EVALUATION_FIT[k] for k in ("draws", "tune", "chains")}
+    assert all(c["settings"] | expected == c["settings"] for c in stand_in_folds)
+    err = " ".join(r.stderr.split())
+    assert "fold 0: max r-hat 1.2000 > 1.01" in err and "fold 1:" in err
 
 
 @pytest.mark.slow

@@ -275,9 +275,13 @@ def test_unconverged_folds_warn_loudly(sim, monkeypatch, stand_in_fit):
         return f
 
     monkeypatch.setattr(runner, "_fit_model", unconverged)
-    with pytest.warns(fm.ConvergenceWarning, match="2 of 2 fold fits"):
+    with pytest.warns(fm.ConvergenceWarning, match="2 of 2 fold fits") as said:
         e = ev.evaluate(sim, "conflict", 2, **TINY_FIT)
     assert not e.converged and not e.to_json()["converged"]
+    # which folds, and the rules each broke
+    text = str(said[0].message)
+    assert "fold 0: max r-hat 1.2000 > 1.01; min bulk ESS 10 < 400" in text and "fold 1:" in text
+    assert e.to_json()["folds"][1]["min_ess_tail"] == 10.0
 
 
 def test_dask_path_matches_local_with_stand_in(sim, fake):

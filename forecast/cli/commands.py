@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..model.defaults import EVALUATION_FIT
+from ..model.defaults import BACKTEST_FIT, EVALUATION_FIT
 from .app import (
     _CASES_OPTION,
     _COVARIATES_OPTION,
@@ -229,9 +229,24 @@ def report_command(scenario: Path, model_path, output) -> None:
     help="Folds fitted in parallel on local processes.",
 )
 @click.option("--scheduler", default=None, help="Dask scheduler address (tcp://host:port).")
-@click.option("--draws", type=COUNT, default=EVALUATION_FIT["draws"], show_default=True)
-@click.option("--tune", type=COUNT, default=EVALUATION_FIT["tune"], show_default=True)
-@click.option("--chains", type=COUNT, default=EVALUATION_FIT["chains"], show_default=True)
+@click.option(
+    "--draws",
+    type=COUNT,
+    help=f"Draws per chain of each fit [default: {EVALUATION_FIT['draws']}; backtest "
+    f"{BACKTEST_FIT['draws']}].",
+)
+@click.option(
+    "--tune",
+    type=COUNT,
+    help=f"Tuning steps per chain [default: {EVALUATION_FIT['tune']}; backtest "
+    f"{BACKTEST_FIT['tune']}].",
+)
+@click.option(
+    "--chains",
+    type=COUNT,
+    help=f"Chains of each fit [default: {EVALUATION_FIT['chains']}; backtest "
+    f"{BACKTEST_FIT['chains']}].",
+)
 @click.option("--seed", type=SEED, default=EVALUATION_FIT["seed"], show_default=True)
 @_COVARIATES_OPTION
 def evaluate_command(
@@ -258,6 +273,9 @@ def evaluate_command(
         suffix = "" if scheme == "conflict" else f"-{scheme}"
         output = Path("models") / f"evaluation{suffix}.json"
     table = load_cases(cases)
+    given = {"draws": draws, "tune": tune, "chains": chains}
+    fit_defaults = BACKTEST_FIT if scheme == "backtest" else EVALUATION_FIT
+    draws, tune, chains = (fit_defaults[k] if v is None else v for k, v in given.items())
     if scheme == "backtest":
         _backtest(table, output, fmt, jobs, scheduler, draws, tune, chains, seed)
         return
@@ -279,7 +297,11 @@ def evaluate_command(
     if predictions is not None:
         result.write_predictions(predictions)
     if not result.converged:
-        _echo_err("WARNING: SOME FOLD FITS HAVE NOT CONVERGED: scores are provisional")
+        _echo_err(
+            "WARNING: SOME FOLD FITS HAVE NOT CONVERGED: scores are provisional ("
+            + _unconverged(result.folds, "fold")
+            + ")"
+        )
     if fmt == "json":
         click.echo(output.read_text(encoding="utf-8").rstrip("\n"))  # the document written
     else:
@@ -299,6 +321,15 @@ def evaluate_command(
         click.echo(f"results: {output}")
 
 
+def _unconverged(table, key: str) -> str:
+    """Which fits of a fold or crisis table did not converge, and the rules they broke."""
+    bad = table.loc[~table["converged"].astype(bool)]
+    problems = bad["problems"] if "problems" in bad else [""] * len(bad)
+    return "; ".join(
+        f"{key} {k}: {p or 'not converged'}" for k, p in zip(bad[key], problems, strict=True)
+    )
+
+
 def _backtest(table, output: Path, fmt, jobs, scheduler, draws, tune, chains, seed) -> None:
     """``forecast evaluate --scheme backtest``: fit, write the JSON and the figure, print."""
     from ..evaluate import backtest
@@ -313,7 +344,11 @@ def _backtest(table, output: Path, fmt, jobs, scheduler, draws, tune, chains, se
     ax = plot_backtest(result.rows, result.crises)
     _save_figure(ax.figure, output.with_name(f"{output.stem}-crises.svg"))
     if not result.converged:
-        _echo_err("WARNING: SOME BACKTEST FITS HAVE NOT CONVERGED: forecasts are provisional")
+        _echo_err(
+            "WARNING: SOME BACKTEST FITS HAVE NOT CONVERGED: forecasts are provisional ("
+            + _unconverged(result.crises, "crisis")
+            + ")"
+        )
     if fmt == "json":
         click.echo(output.read_text(encoding="utf-8").rstrip("\n"))
         return

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .._io import write_json
-from ..model.defaults import EVALUATION_FIT
+from ..model.defaults import BACKTEST_FIT
 from .folds import _fold_seed
 from .runner import _run_all
 from .scores import brier_score
@@ -135,10 +135,10 @@ def backtest(
     cases: pd.DataFrame,
     crises: tuple[Crisis, ...] = CRISES,
     *,
-    draws: int = EVALUATION_FIT["draws"],
-    tune: int = EVALUATION_FIT["tune"],
-    chains: int = EVALUATION_FIT["chains"],
-    seed: int = EVALUATION_FIT["seed"],
+    draws: int = BACKTEST_FIT["draws"],
+    tune: int = BACKTEST_FIT["tune"],
+    chains: int = BACKTEST_FIT["chains"],
+    seed: int = BACKTEST_FIT["seed"],
     sampler: str = "auto",
     jobs: int = 1,
     scheduler: Any = None,
@@ -152,7 +152,11 @@ def backtest(
         Typed case table (:func:`forecast.load_cases`).
     crises : tuple of Crisis, default :data:`CRISES`
         The crises.
-    draws, tune, chains, seed, sampler, jobs, scheduler, progress
+    draws, tune, chains, seed : int, default 300, 300, 2, 0
+        Sampler settings of each crisis's fit (:data:`forecast.model.defaults.BACKTEST_FIT`:
+        shorter than cross-validation's, since there are twelve fits; the ``crises`` table
+        says which did not converge, and why).
+    sampler, jobs, scheduler, progress
         As in :func:`forecast.evaluate.evaluate` (one fit per crisis).
 
     Returns
@@ -214,6 +218,7 @@ def backtest(
                 "brier_ratio": model / base if base > 0 else float("nan"),
                 "converged": res["info"]["converged"],
                 "max_rhat": res["info"]["max_rhat"],
+                "problems": res["info"]["problems"],
             }
         )
     settings = {"draws": draws, "tune": tune, "chains": chains, "seed": seed, "sampler": sampler}

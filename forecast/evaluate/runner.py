@@ -73,7 +73,9 @@ def _run_fold(
             "converged": bool(diag.converged),
             "max_rhat": float(diag.max_rhat),
             "min_ess_bulk": float(diag.min_ess_bulk),
+            "min_ess_tail": float(diag.min_ess_tail),
             "divergences": int(diag.divergences),
+            "problems": "; ".join(diag.problems()),
             "seconds": round(time.perf_counter() - start, 2),
         },
     }

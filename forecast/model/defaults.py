@@ -13,14 +13,20 @@
 - :data:`DEFAULT_FIT`: the shipped default model (``forecast fit``; ``models/default.nc``),
   saved with every ``thin``-th draw (about 17 successive draws make one effective draw, so
   every second one keeps the effective sample size and halves the file).
-- :data:`EVALUATION_FIT`: each fold's fit in ``forecast evaluate`` (a CI budget).
+- :data:`EVALUATION_FIT`: each fold's fit in ``forecast evaluate`` (the conflict and
+  temporal schemes): the default fit's length, at which the conflict folds converged
+  (4 chains × (1000 + 3000): five folds in about 24 minutes on 2 cores, README,
+  "Performance"); shorter folds (2 × (300 + 300) took 6 minutes) did not.
+- :data:`BACKTEST_FIT`: each of the backtest's twelve fits (``--scheme backtest``): short,
+  because twelve fits of the default length would take about an hour on 2 cores; its
+  table says which fits did not converge.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["API_FIT", "DEFAULT_FIT", "EVALUATION_FIT", "SAMPLER_DEFAULTS"]
+__all__ = ["API_FIT", "BACKTEST_FIT", "DEFAULT_FIT", "EVALUATION_FIT", "SAMPLER_DEFAULTS"]
 
 SAMPLER_DEFAULTS: dict[str, Any] = {"target_accept": 0.9, "adaptation": "diag"}
 API_FIT: dict[str, int] = {"draws": 1000, "tune": 1000, "chains": 4}
@@ -32,4 +38,5 @@ DEFAULT_FIT: dict[str, Any] = {
     "target_accept": SAMPLER_DEFAULTS["target_accept"],
     "thin": 2,
 }
-EVALUATION_FIT: dict[str, int] = {"draws": 300, "tune": 300, "chains": 2, "seed": 0}
+EVALUATION_FIT: dict[str, int] = {"draws": 3000, "tune": 1000, "chains": 4, "seed": 0}
+BACKTEST_FIT: dict[str, int] = {"draws": 300, "tune": 300, "chains": 2, "seed": 0}
