@@ -14,7 +14,7 @@ import warnings
 import click
 
 from ..errors import CaseTableError, ConvergenceWarning, ForecastError
-from . import cite, commands, data  # noqa: F401  (registers the commands on the group)
+from . import cite, commands, data, evaluate  # noqa: F401  (registers the commands on the group)
 from .app import _echo_err, cli
 
 __all__ = ["cli", "entry", "main"]
