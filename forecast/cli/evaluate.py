@@ -133,11 +133,7 @@ def evaluate_command(
     if predictions is not None:
         result.write_predictions(predictions)
     if not result.converged:
-        _echo_err(
-            "WARNING: SOME FOLD FITS HAVE NOT CONVERGED: scores are provisional ("
-            + _unconverged(result.folds, "fold")
-            + ")"
-        )
+        _warn_unconverged_fits(result.folds, "fold", "FOLD FITS", "scores are provisional")
     if fmt == "json":
         click.echo(output.read_text(encoding="utf-8").rstrip("\n"))  # the document written
     else:
@@ -157,13 +153,14 @@ def evaluate_command(
         click.echo(f"results: {output}")
 
 
-def _unconverged(table, key: str) -> str:
-    """Which fits of a fold or crisis table did not converge, and the rules they broke."""
+def _warn_unconverged_fits(table, key: str, fits: str, consequence: str) -> None:
+    """Say on stderr which fits of a fold or crisis table missed the rule, and which part."""
     bad = table.loc[~table["converged"].astype(bool)]
     problems = bad["problems"] if "problems" in bad else [""] * len(bad)
-    return "; ".join(
+    which = "; ".join(
         f"{key} {k}: {p or 'not converged'}" for k, p in zip(bad[key], problems, strict=True)
     )
+    _echo_err(f"WARNING: SOME {fits} HAVE NOT CONVERGED: {consequence} ({which})")
 
 
 def _backtest(table, output: Path, fmt, jobs, scheduler, draws, tune, chains, seed) -> None:
@@ -180,10 +177,8 @@ def _backtest(table, output: Path, fmt, jobs, scheduler, draws, tune, chains, se
     ax = plot_backtest(result.rows, result.crises)
     _save_figure(ax.figure, output.with_name(f"{output.stem}-crises.svg"))
     if not result.converged:
-        _echo_err(
-            "WARNING: SOME BACKTEST FITS HAVE NOT CONVERGED: forecasts are provisional ("
-            + _unconverged(result.crises, "crisis")
-            + ")"
+        _warn_unconverged_fits(
+            result.crises, "crisis", "BACKTEST FITS", "forecasts are provisional"
         )
     if fmt == "json":
         click.echo(output.read_text(encoding="utf-8").rstrip("\n"))
