@@ -75,6 +75,18 @@ def output_option(help: str):
     )
 
 
+def format_option(*choices: str):
+    """The ``--format`` option of a command that prints (``fmt``; the first choice by default)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
 _CASES_OPTION = click.option(
     "--cases",
     type=click.Path(path_type=Path),

@@ -16,6 +16,7 @@ from .app import (
     _json_dump,
     _warn_unconverged,
     cli,
+    format_option,
     output_option,
 )
 
@@ -83,14 +84,7 @@ def fit_command(
 @cli.command("predict")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @_MODEL_OPTION
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "json", "csv")
 @click.option("--draws", type=COUNT, default=None, help="Simulation draws.")
 @click.option("--seed", type=SEED, default=None, help="Simulation seed.")
 def predict_command(scenario: Path, model_path, fmt: str, draws, seed) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .app import _echo_err, _json_dump, _table, cli, output_option
+from .app import _echo_err, _json_dump, _table, cli, format_option, output_option
 
 
 @cli.group()
@@ -74,14 +74,7 @@ def data_build(
 
 @data.command("summary")
 @click.argument("file", required=False, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "json")
 def data_summary(file: Path | None, fmt: str) -> None:
     """Counts and military-response rates by obligation, era, event type and major power."""
     from ..cases import load_cases

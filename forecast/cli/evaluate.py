@@ -18,6 +18,7 @@ from .app import (
     _save_figure,
     _table,
     cli,
+    format_option,
     output_option,
 )
 
@@ -39,14 +40,7 @@ from .app import (
     show_default=True,
     help="Folds of the conflict scheme.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("table", "json")
 @click.option(
     "--predictions",
     type=click.Path(dir_okay=False, path_type=Path),
