@@ -14,8 +14,11 @@ Environment knobs (all optional):
 - ``BENCH_DRAWS``: draws per chain to start from (default 1000; doubled once if the ESS target
   is not met, unless ``BENCH_RETRY=0``).
 - ``BENCH_TUNE``: tuning steps per chain (default 1000).
+- ``BENCH_ADAPTATION``, ``BENCH_ACCEPT``: nutpie's mass-matrix adaptation and target_accept of
+  the scaling run (default: :data:`forecast.model.SAMPLER_DEFAULTS`).
 - ``BENCH_VARIANTS``: comma-separated sampler variants of the comparison (default
-  ``pymc,nutpie``; also ``nutpie-lowrank``, ``nutpie-centred``, and ``nutpie-graph`` and
+  ``pymc,nutpie``; also ``nutpie-lowrank``, ``nutpie-drawdiag``, ``nutpie-drawdiag-80``,
+  ``nutpie-centred``, and ``nutpie-graph`` and
   ``pymc-graph``: the likelihood as PyMC observed variables instead of the fused Op, the
   model before the fused likelihood).
 
@@ -103,9 +106,18 @@ def _duplicates(cases) -> float:
 
 #: Sampler variants of the comparison, by key: (label, arguments of ``forecast.fit``).
 VARIANTS = {
-    "pymc": ("pymc NUTS (baseline)", {"sampler": "pymc"}),
-    "nutpie": ("nutpie diag (default)", {"sampler": "nutpie"}),
+    "pymc": ("pymc NUTS (baseline)", {"sampler": "pymc", "target_accept": 0.9}),
+    "pymc-80": ("pymc NUTS, accept 0.8", {"sampler": "pymc", "target_accept": 0.8}),
+    "nutpie": ("nutpie diag", {"sampler": "nutpie", "adaptation": "diag", "target_accept": 0.9}),
     "nutpie-lowrank": ("nutpie low-rank", {"sampler": "nutpie", "adaptation": "low_rank"}),
+    "nutpie-drawdiag": (
+        "nutpie draw-variance diag",
+        {"sampler": "nutpie", "adaptation": "draw_diag", "target_accept": 0.9},
+    ),
+    "nutpie-drawdiag-80": (
+        "nutpie draw-variance diag, accept 0.8 (default)",
+        {"sampler": "nutpie", "adaptation": "draw_diag", "target_accept": 0.8},
+    ),
     "nutpie-centred": (
         "nutpie diag, all centred",
         {"sampler": "nutpie", "parametrization": "centered"},
@@ -137,13 +149,19 @@ def test_sampler_comparison():
                 f"{key}, fused / graph likelihood: wall time {ratio:.2f}, "
                 f"time per effective draw {per:.2f}"
             )
-    if "pymc" in results and "nutpie" in results:
-        ratio = results["nutpie"][0] / results["pymc"][0]
-        per = results["nutpie"][1] / results["pymc"][1]
-        print(
-            f"nutpie / pymc: wall time {ratio:.2f}, time per effective draw {per:.2f} "
-            "(goal at most 0.5)"
-        )
+    for key in results:
+        # each nutpie variant against each PyMC run of the same likelihood
+        for base in results:
+            if not (key.startswith("nutpie") and base.startswith("pymc")):
+                continue
+            if key.endswith("-graph") != base.endswith("-graph"):
+                continue
+            ratio = results[key][0] / results[base][0]
+            per = results[key][1] / results[base][1]
+            print(
+                f"{key} / {base}: wall time {ratio:.2f}, time per effective draw {per:.2f} "
+                "(goal at most 0.5)"
+            )
 
 
 @pytest.mark.parametrize(
@@ -159,8 +177,14 @@ def test_fit_time_by_rows(rows):
         seed=rows,
         **truth,
     )
-    seconds, f, ok = _timed_fit(cases, sampler="auto")
-    label = f"nutpie (auto) {rows} rows"
+    kw = {"sampler": "auto"}
+    if os.environ.get("BENCH_ADAPTATION"):
+        kw["adaptation"] = os.environ["BENCH_ADAPTATION"]
+    if os.environ.get("BENCH_ACCEPT"):
+        kw["target_accept"] = float(os.environ["BENCH_ACCEPT"])
+    seconds, f, ok = _timed_fit(cases, **kw)
+    settings = "".join(f", {k}={v}" for k, v in kw.items() if k != "sampler")
+    label = f"nutpie (auto{settings}) {rows} rows"
     print(f"\n(parameters: {what})\n" + _line(label, seconds, f, ok), flush=True)
 
 
