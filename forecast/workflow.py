@@ -46,7 +46,8 @@ def fit_and_save(
     tune: int = DEFAULT_FIT["tune"],
     chains: int = DEFAULT_FIT["chains"],
     seed: int | None = DEFAULT_FIT["seed"],
-    target_accept: float = DEFAULT_FIT["target_accept"],
+    target_accept: float | None = DEFAULT_FIT["target_accept"],
+    adaptation: str | None = DEFAULT_FIT["adaptation"],
     thin: int = DEFAULT_FIT["thin"],
     progress: bool = True,
     card: str | os.PathLike | None = None,
@@ -63,8 +64,11 @@ def fit_and_save(
         Where to save the fit (NetCDF).
     draws, tune, chains, seed : int
         Sampler settings (defaults in :data:`DEFAULT_FIT`).
-    target_accept : float
+    target_accept : float, optional
         NUTS target acceptance (default in :data:`DEFAULT_FIT`).
+    adaptation : str, optional
+        nutpie's mass-matrix adaptation (default in :data:`DEFAULT_FIT`; see
+        :func:`forecast.model.fit`).
     thin : int
         Save every ``thin``-th draw of each chain (:func:`forecast.model.thin`); the
         diagnostics are computed on all draws first (default in :data:`DEFAULT_FIT`).
@@ -99,6 +103,7 @@ def fit_and_save(
             chains=chains,
             seed=seed,
             target_accept=target_accept,
+            adaptation=adaptation,
             progressbar=progress,
         )
     result = result.thin(thin)

@@ -226,7 +226,9 @@ def test_the_shipped_posterior_matches_the_committed_table(embedded_cases):
     assert fit.n_cases == len(embedded_cases)
     assert fit.seed == fm.defaults.DEFAULT_FIT["seed"]
     assert fit.attrs["compact"]["draws"] >= 1000
-    assert fit.sampler["draws"] == fm.defaults.DEFAULT_FIT["draws"]
+    # every sampler setting of the default fit, so that `forecast fit` reproduces it
+    for key in ("draws", "tune", "chains", "target_accept", "adaptation"):
+        assert fit.sampler[key] == fm.defaults.DEFAULT_FIT[key], key
 
 
 def test_every_export_format_takes_a_compact_fit(tiny_fit, tmp_path):

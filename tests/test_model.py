@@ -200,6 +200,20 @@ def test_build_model_rejects_bad_arguments(sim):
         fm.build_model(d, likelihood="exact")
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"draws": 0}, "draws must be a positive integer"),
+        ({"target_accept": 1.2}, "target_accept must be between 0 and 1"),
+        ({"adaptation": "full"}, "adaptation must be one of diag, draw_diag, low_rank"),
+        ({"sampler": "stan"}, "sampler must be"),
+    ],
+)
+def test_fit_rejects_bad_settings_before_sampling(sim, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        fm.fit(sim[0], **kwargs)
+
+
 # ---------------------------------------------------------------------------------------------
 # priors
 
@@ -288,6 +302,10 @@ def test_fit_result_and_warning(fitted):
     f, caught = fitted
     assert {"posterior", "sample_stats", "observed_data"} <= set(f.idata.children)
     assert f.seed == 5 and f.sampler["name"] in ("nutpie", "pymc")
+    # settings not given are the sampler's own defaults, recorded in the fit
+    expected = fm.SAMPLER_DEFAULTS[f.sampler["name"]]
+    assert f.sampler["target_accept"] == expected["target_accept"]
+    assert f.sampler["adaptation"] == expected.get("adaptation")
     assert f.data_hash.startswith("sha256:")
     assert isinstance(f.diagnostics.converged, bool)
     assert bool(caught) == (not f.diagnostics.converged)

@@ -53,9 +53,9 @@ def evaluate(
     folds : int, default 5
         Number of folds of the conflict scheme.
     draws, tune, chains : int, default 3000, 1000, 4
-        Sampler settings of each fold's fit (:data:`forecast.model.defaults.EVALUATION_FIT`:
-        the default fit's length, at which the five conflict folds of the embedded table
-        converged in about 24 minutes on 2 cores).
+        Sampler settings of each fold's fit (:data:`forecast.model.defaults.EVALUATION_FIT`,
+        long enough for the five conflict folds of the embedded table to converge; README,
+        "Performance").
     seed : int, default 0
         Seed of the fold assignment and, combined with the fold number, of each fold's fit and
         new-conflict draws; results do not depend on ``jobs`` or ``scheduler``.

@@ -11,7 +11,7 @@ import pandas as pd
 from ..design import Design, make_design
 from ..errors import ConvergenceWarning
 from .backend import build_model
-from .defaults import API_FIT, SAMPLER_DEFAULTS
+from .defaults import ADAPTATIONS, API_FIT, SAMPLER_DEFAULTS
 from .diagnostics import RAW_SUFFIXES, diagnose
 from .precision import round_bits, round_to_spread
 from .predictive import pointwise_log_likelihood
@@ -86,10 +86,13 @@ def fit(
     parametrization : {"auto", "noncentered", "centered"}, default "auto"
         Group-effect parametrisation (see :func:`build_model`).
     target_accept : float, optional
-        NUTS target acceptance; default ``SAMPLER_DEFAULTS["target_accept"]``.
-    adaptation : {"diag", "low_rank", "draw_diag"}, optional
-        nutpie's mass-matrix adaptation; default ``SAMPLER_DEFAULTS["adaptation"]``. Ignored
-        by the PyMC sampler.
+        NUTS target acceptance; default the sampler's in :data:`SAMPLER_DEFAULTS` (0.9).
+    adaptation : {"diag", "draw_diag", "low_rank"}, optional
+        nutpie's mass-matrix adaptation; default ``SAMPLER_DEFAULTS["nutpie"]["adaptation"]``
+        (``"diag"``). ``"draw_diag"`` adapts from the draws' variance, as Stan and PyMC do:
+        the default fit uses it (:data:`~forecast.model.defaults.DEFAULT_FIT`; five times the
+        effective draws per draw on the embedded table, but more divergences on smaller
+        tables). Ignored by the PyMC sampler.
     covariates : sequence of str, optional
         The covariates of the linear predictor (names from
         :data:`forecast.design.COVARIATES`); default all. Saved with the fit.
@@ -126,8 +129,14 @@ def fit(
     name = _resolve_sampler(sampler)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**31))
-    target_accept = SAMPLER_DEFAULTS["target_accept"] if target_accept is None else target_accept
-    adaptation = SAMPLER_DEFAULTS["adaptation"] if adaptation is None else adaptation
+    if target_accept is None:
+        target_accept = SAMPLER_DEFAULTS[name]["target_accept"]
+    if adaptation is None:
+        adaptation = SAMPLER_DEFAULTS["nutpie"]["adaptation"]
+    if not 0.0 < target_accept < 1.0:
+        raise ValueError(f"target_accept must be between 0 and 1, not {target_accept!r}")
+    if adaptation not in ADAPTATIONS:
+        raise ValueError(f"adaptation must be one of {', '.join(ADAPTATIONS)}, not {adaptation!r}")
     merged = merge_priors(priors)
     design = make_design(cases, covariates=covariates)
     model = build_model(design, merged, parametrization, likelihood=likelihood)
