@@ -115,7 +115,7 @@ VARIANTS = {
         {"sampler": "nutpie", "adaptation": "draw_diag", "target_accept": 0.9},
     ),
     "nutpie-drawdiag-80": (
-        "nutpie draw-variance diag, accept 0.8 (default)",
+        "nutpie draw-variance diag, accept 0.8 (the default fit's)",
         {"sampler": "nutpie", "adaptation": "draw_diag", "target_accept": 0.8},
     ),
     "nutpie-centred": (
