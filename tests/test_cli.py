@@ -142,7 +142,7 @@ def test_version_and_help(forecast_exe):
 
 def test_fit_command(forecast_exe, tmp_path):
     from forecast.cases import to_csv_text
-    from forecast.model import load, simulate_cases
+    from forecast.model import SAMPLER_DEFAULTS, load, simulate_cases
 
     cases, _ = simulate_cases(300, seed=3)
     path = tmp_path / "sim.csv"
@@ -154,6 +154,10 @@ def test_fit_command(forecast_exe, tmp_path):
     assert out.exists() and "300 cases" in r.stdout
     saved = load(out)  # every third of the 30 draws
     assert saved.sampler["thin"] == 3 and saved.idata["posterior"].sizes["draw"] == 10
+    # another table than the embedded one: the sampler's own defaults, not the default fit's
+    expected = SAMPLER_DEFAULTS[saved.sampler["name"]]
+    assert saved.sampler["target_accept"] == expected["target_accept"]
+    assert saved.sampler["adaptation"] == expected.get("adaptation")
     assert "NOT CONVERGED" in r.stderr  # 30 draws cannot meet the ESS rule: said loudly
     # a bad case table: exit 2, one line, and no model written
     bad = tmp_path / "bad.csv"
