@@ -96,7 +96,7 @@ def build_model(
     likelihood : {"fused", "graph"}, default "fused"
         "fused" adds the likelihood as one potential, ``log_likelihood``, computed with its
         gradient in a single compiled pass over the rows
-        (:class:`~forecast.model.likelihood.FusedLikelihood`: 0.8 ms instead of 4.5 ms per
+        (:class:`~forecast.model.likelihood.FusedLikelihood`: 0.6 ms instead of 3.9 ms per
         gradient on the embedded table); "graph" as the observed variables ``aggressor``,
         ``response`` and ``military`` (the same density, to rounding; needed for
         ``pm.sample_prior_predictive`` and per-variable log-probabilities).
