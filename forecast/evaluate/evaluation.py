@@ -52,7 +52,7 @@ def evaluate(
         folds, ``folds`` is ignored).
     folds : int, default 5
         Number of folds of the conflict scheme.
-    draws, tune, chains : int, default 3000, 1000, 4
+    draws, tune, chains : int, default 4000, 1000, 4
         Sampler settings of each fold's fit (:data:`forecast.model.defaults.EVALUATION_FIT`,
         long enough for the five conflict folds of the embedded table to converge; README,
         "Performance").
