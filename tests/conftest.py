@@ -106,13 +106,14 @@ def tiny_model_file(tiny_fit, tmp_path_factory) -> Path:
 
 
 def _stand_in_fit(
-    train, *, seed, draws, tune, chains, sampler, progressbar, calls=None, converged=True
+    train, *, seed, draws, tune, chains, sampler, progressbar, calls=None, converged=True, **kw
 ):
     """A real :class:`forecast.model.Fit` whose posterior is made of random draws, no MCMC.
 
     It replaces ``forecast.evaluate.runner._fit_model`` in logic tests of the fold runner and
     of ``forecast evaluate``; ``calls`` (a list) records each call's training rows and
-    settings; ``converged=False`` gives it the diagnostics of an unconverged fit.
+    settings (sampler settings ``kw`` included); ``converged=False`` gives it the diagnostics
+    of an unconverged fit.
     """
     import xarray as xr
 
@@ -151,7 +152,7 @@ def _stand_in_fit(
             {
                 "conflicts": set(train["conflict_id"]),
                 "years": train["year"].astype(int),
-                "settings": {"draws": draws, "tune": tune, "chains": chains, "seed": seed},
+                "settings": {"draws": draws, "tune": tune, "chains": chains, "seed": seed, **kw},
             }
         )
     if converged:

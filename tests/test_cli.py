@@ -245,7 +245,15 @@ def test_evaluate_json_logic(capfd, stand_in_folds, tmp_path):
     doc = _evaluate_json(run_here(capfd, *args), tmp_path, out)
     assert len(stand_in_folds) == 2 and [f["fold"] for f in doc["folds"]] == [0, 1]
     for call, fold in zip(stand_in_folds, doc["folds"], strict=True):
-        assert call["settings"] == {"draws": 20, "tune": 20, "chains": 1, "seed": fold["seed"]}
+        assert call["settings"] == {
+            "draws": 20,
+            "tune": 20,
+            "chains": 1,
+            "seed": fold["seed"],
+            "target_accept": 0.8,  # the conflict scheme's sampler settings (the default fit's)
+            "adaptation": "draw_diag",
+        }
+    assert doc["settings"]["adaptation"] == "draw_diag" and doc["settings"]["target_accept"] == 0.8
     assert doc["converged"] is False
     # the output says which folds did not converge, and why
     r_hat = "max r-hat 1.2000 > 1.01"
@@ -262,7 +270,16 @@ def test_evaluate_defaults_are_the_converged_length_and_the_warning_names_folds(
     args = args[:short] + args[short + 6 :]  # drop --draws/--tune/--chains and their values
     r = run_here(capfd, *args)
     assert r.returncode == 0, r.stderr
-    expected = {k: EVALUATION_FIT[k] for k in ("draws", "tune", "chains")}
+    expected = {k: EVALUATION_FIT["conflict"][k] for k in ("draws", "tune", "chains")}
+    assert all(c["settings"] | expected == c["settings"] for c in stand_in_folds)
+    # the temporal scheme: its own length and nutpie's own sampler settings
+    stand_in_folds.clear()
+    scheme = args.index("--folds")
+    r = run_here(capfd, *args[:scheme], "--scheme", "temporal", *args[scheme + 2 :])
+    assert r.returncode == 0, r.stderr
+    expected = {k: EVALUATION_FIT["temporal"][k] for k in ("draws", "tune", "chains")}
+    assert stand_in_folds
+    assert all(set(c["settings"]) == {*expected, "seed"} for c in stand_in_folds)
     assert all(c["settings"] | expected == c["settings"] for c in stand_in_folds)
     err = " ".join(r.stderr.split())
     assert "fold 0: max r-hat 1.2000 > 1.01" in err and "fold 1:" in err

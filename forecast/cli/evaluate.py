@@ -62,22 +62,22 @@ from .app import (
 @click.option(
     "--draws",
     type=COUNT,
-    help=f"Draws per chain of each fit [default: {EVALUATION_FIT['draws']}; backtest "
-    f"{BACKTEST_FIT['draws']}].",
+    help=f"Draws per chain of each fit [default: {EVALUATION_FIT['conflict']['draws']}; "
+    f"temporal {EVALUATION_FIT['temporal']['draws']}; backtest {BACKTEST_FIT['draws']}].",
 )
 @click.option(
     "--tune",
     type=COUNT,
-    help=f"Tuning steps per chain [default: {EVALUATION_FIT['tune']}; backtest "
+    help=f"Tuning steps per chain [default: {EVALUATION_FIT['conflict']['tune']}; backtest "
     f"{BACKTEST_FIT['tune']}].",
 )
 @click.option(
     "--chains",
     type=COUNT,
-    help=f"Chains of each fit [default: {EVALUATION_FIT['chains']}; backtest "
+    help=f"Chains of each fit [default: {EVALUATION_FIT['conflict']['chains']}; backtest "
     f"{BACKTEST_FIT['chains']}].",
 )
-@click.option("--seed", type=SEED, default=EVALUATION_FIT["seed"], show_default=True)
+@click.option("--seed", type=SEED, default=EVALUATION_FIT["conflict"]["seed"], show_default=True)
 @_COVARIATES_OPTION
 def evaluate_command(
     cases,
@@ -103,10 +103,9 @@ def evaluate_command(
         suffix = "" if scheme == "conflict" else f"-{scheme}"
         output = Path("models") / f"evaluation{suffix}.json"
     table = load_cases(cases)
-    given = {"draws": draws, "tune": tune, "chains": chains}
-    fit_defaults = BACKTEST_FIT if scheme == "backtest" else EVALUATION_FIT
-    draws, tune, chains = (fit_defaults[k] if v is None else v for k, v in given.items())
     if scheme == "backtest":
+        given = {"draws": draws, "tune": tune, "chains": chains}
+        draws, tune, chains = (BACKTEST_FIT[k] if v is None else v for k, v in given.items())
         _backtest(table, output, fmt, jobs, scheduler, draws, tune, chains, seed)
         return
     with _convergence_said_once():

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..model.defaults import EVALUATION_FIT
+from ..model.defaults import EVALUATION_FIT, EVALUATION_SAMPLER_KEYS
 from .baselines import LOGISTIC_C, row_scales
 from .folds import TEMPORAL_SPLITS, _fold_seed, conflict_folds, temporal_folds
 from .predictions import PREDICTORS
@@ -28,10 +28,10 @@ def evaluate(
     scheme: str = "conflict",
     folds: int = 5,
     *,
-    draws: int = EVALUATION_FIT["draws"],
-    tune: int = EVALUATION_FIT["tune"],
-    chains: int = EVALUATION_FIT["chains"],
-    seed: int = EVALUATION_FIT["seed"],
+    draws: int | None = None,
+    tune: int | None = None,
+    chains: int | None = None,
+    seed: int = EVALUATION_FIT["conflict"]["seed"],
     jobs: int = 1,
     scheduler: Any = None,
     progress: bool = False,
@@ -52,9 +52,10 @@ def evaluate(
         folds, ``folds`` is ignored).
     folds : int, default 5
         Number of folds of the conflict scheme.
-    draws, tune, chains : int, default 4000, 1000, 4
-        Sampler settings of each fold's fit (:data:`forecast.model.defaults.EVALUATION_FIT`,
-        long enough for the five conflict folds of the embedded table to converge; README,
+    draws, tune, chains : int, optional
+        Sampler settings of each fold's fit; default the scheme's in
+        :data:`forecast.model.defaults.EVALUATION_FIT` (conflict: 2000, 1000, 4; temporal:
+        4000, 1000, 4), long enough for the folds of the embedded table to converge (README,
         "Performance").
     seed : int, default 0
         Seed of the fold assignment and, combined with the fold number, of each fold's fit and
@@ -79,7 +80,9 @@ def evaluate(
         Priors laid over :data:`forecast.model.DEFAULT_PRIORS`.
     sampler_settings : dict, optional
         Further :func:`forecast.model.fit` settings: ``target_accept``, ``adaptation``,
-        ``parametrization``.
+        ``parametrization``. Unless given, nutpie's (``sampler`` "auto" or "nutpie") are
+        the scheme's in :data:`~forecast.model.defaults.EVALUATION_FIT` (conflict:
+        ``draw_diag`` at 0.8, as the default fit; temporal: nutpie's own, ``diag`` at 0.9).
 
     Returns
     -------
@@ -98,6 +101,11 @@ def evaluate(
 
     if scheme not in ("conflict", "temporal"):
         raise ValueError(f"scheme must be 'conflict' or 'temporal', not {scheme!r}")
+    defaults = EVALUATION_FIT[scheme]
+    draws, tune, chains = (
+        defaults[k] if v is None else v
+        for k, v in (("draws", draws), ("tune", tune), ("chains", chains))
+    )
     for name, value in (("draws", draws), ("tune", tune), ("chains", chains), ("jobs", jobs)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be a positive integer, not {value!r}")
@@ -110,6 +118,8 @@ def evaluate(
         fit_kwargs["covariates"] = check_covariates(covariates)
     if priors is not None:
         fit_kwargs["priors"] = priors
+    if sampler != "pymc":  # nutpie's settings for this scheme
+        fit_kwargs.update({k: defaults[k] for k in EVALUATION_SAMPLER_KEYS if k in defaults})
     fit_kwargs.update(sampler_settings or {})
     tasks = [
         (f, cases.iloc[tr].reset_index(drop=True), cases.iloc[te].reset_index(drop=True),
@@ -147,6 +157,7 @@ def evaluate(
         "tune": tune,
         "chains": chains,
         "sampler": sampler,
+        **{k: fit_kwargs[k] for k in EVALUATION_SAMPLER_KEYS if k in fit_kwargs},
         **({"covariates": list(fit_kwargs["covariates"])} if covariates is not None else {}),
         "seed": seed,
         "jobs": jobs,

@@ -17,14 +17,16 @@
   divergent transitions at 0.8 and 133 at 0.9, where ``"diag"`` at 0.9 gave 1–14. Saved
   with every ``thin``-th draw (successive draws are correlated, so every second one keeps
   nearly all of the effective sample size and halves the file).
-- :data:`EVALUATION_FIT`: each fold's fit in ``forecast evaluate`` (the conflict and
-  temporal schemes), with :data:`SAMPLER_DEFAULTS`: 4 chains × (1000 + 4000). At
-  4 × (1000 + 3000) the five conflict folds converged (r-hat ≤ 1.01, no divergences) in 25
-  minutes on 2 cores with the double-precision likelihood; with the single-precision one
-  the same folds took 19 minutes, so the draws were raised by a third (22.5 minutes; every
-  fold's ESS at least 836, no divergences). One fold's r-hat stayed just over the bound at
-  both lengths (1.0105, then 1.0110), which the output reports. Shorter folds
-  (2 × (300 + 300)) did not converge.
+- :data:`EVALUATION_FIT`: each fold's fit in ``forecast evaluate``, per scheme. The
+  conflict scheme's folds (80% of the embedded table each) are fitted as the default model
+  is: nutpie ``draw_diag`` at target_accept 0.8, 4 chains × (1000 + 2000). On 2026-12-06
+  its five folds converged in 20.8 minutes on 2 cores (r-hat ≤ 1.0066, ESS bulk / tail ≥
+  1248 / 1417, no divergences), where nutpie's ``diag`` at 0.9 needed 4 × (1000 + 4000)
+  for 22.5 minutes and left one fold's r-hat at 1.011 (ESS ≥ 836). (An earlier run at
+  ``draw_diag`` with 1500 draws and the double-precision likelihood had 2 divergent
+  transitions in one fold.) The temporal scheme's folds keep :data:`SAMPLER_DEFAULTS` at 4 ×
+  (1000 + 4000): its first training set (7,097 rows up to 1945) diverged hundreds of times
+  with ``draw_diag``. Shorter folds (2 × (300 + 300)) did not converge.
 - :data:`BACKTEST_FIT`: each of the backtest's twelve fits (``--scheme backtest``): short,
   because twelve fits of the default length would take about an hour on 2 cores; its
   table says which fits did not converge.
@@ -40,6 +42,7 @@ __all__ = [
     "BACKTEST_FIT",
     "DEFAULT_FIT",
     "EVALUATION_FIT",
+    "EVALUATION_SAMPLER_KEYS",
     "SAMPLER_DEFAULTS",
 ]
 
@@ -60,5 +63,18 @@ DEFAULT_FIT: dict[str, Any] = {
     "adaptation": "draw_diag",
     "thin": 2,
 }
-EVALUATION_FIT: dict[str, int] = {"draws": 4000, "tune": 1000, "chains": 4, "seed": 0}
+EVALUATION_FIT: dict[str, dict[str, Any]] = {
+    "conflict": {
+        "draws": 2000,
+        "tune": 1000,
+        "chains": 4,
+        "seed": 0,
+        "target_accept": 0.8,
+        "adaptation": "draw_diag",
+    },
+    "temporal": {"draws": 4000, "tune": 1000, "chains": 4, "seed": 0},
+}
+#: Settings of :data:`EVALUATION_FIT` passed to :func:`forecast.model.fit` as sampler settings
+#: (nutpie's; PyMC's NUTS keeps its own defaults).
+EVALUATION_SAMPLER_KEYS = ("target_accept", "adaptation")
 BACKTEST_FIT: dict[str, int] = {"draws": 300, "tune": 300, "chains": 2, "seed": 0}
