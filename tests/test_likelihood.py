@@ -108,42 +108,6 @@ def test_fused_likelihood_equals_the_graph():
             _assert_close(ours, ref, names)
 
 
-def test_sheared_levels_give_the_same_density():
-    # every group centred: supporter_major (constant within a supporter) is sheared into the
-    # supporters' effects, alliance-level covariates into the alliances'; the sampled totals
-    # map back to the same effects and the same log-density
-    cases, _ = fm.simulate_cases(600, n_supporters=20, n_conflicts=40, n_alliances=6, seed=8)
-    design = make_design(cases)
-    fused = fm.build_model(design, parametrization="centered")
-    graph = fm.build_model(design, parametrization="centered", likelihood="graph")
-    shears = fm.level_shears(
-        design, fm.group_parametrization(design, "centered"), design.X - design.X.mean(axis=0)
-    )
-    assert "conflict" not in shears
-    assert list(np.asarray(design.covariates)[shears["supporter"][0]]) == ["supporter_major"]
-    for g in shears:
-        assert f"{g}_total" in fused.named_vars and f"{g}_total" not in graph.named_vars
-        assert f"{g}_effect" in [d.name for d in fused.deterministics]
-        assert f"{g}_shear" in [p.name for p in fused.potentials]
-    ref_fn = _compiled(graph, "FAST_RUN")
-    ours_fn = _compiled(fused, "NUMBA")
-    rng = np.random.default_rng(3)
-    start = graph.initial_point()
-    for _ in range(3):
-        point = {k: v + rng.normal(0, 0.7, np.shape(v)) for k, v in start.items()}
-        ours_point = dict(point)
-        for g, (cols, means) in shears.items():
-            # the graph's effects, then the fused model's totals from them and the coefficients
-            raw = pytensor.tensor.as_tensor(ours_point.pop(f"{g}_effect_zerosum__"))
-            eff = graph.rvs_to_transforms[graph[f"{g}_effect"]].backward(raw).eval()
-            total = pytensor.tensor.as_tensor(eff + means @ point["beta"][cols])
-            transform = fused.rvs_to_transforms[fused[f"{g}_total"]]
-            ours_point[f"{g}_total_zerosum__"] = transform.forward(total).eval()
-        ref, ours = ref_fn(point)[0], ours_fn(ours_point)[0]
-        assert np.isfinite(ref)
-        np.testing.assert_allclose(ours, ref, rtol=1e-8)
-
-
 @pytest.mark.slow
 def test_fused_likelihood_on_the_embedded_table(embedded_cases):
     design = make_design(embedded_cases)

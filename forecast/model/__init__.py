@@ -18,9 +18,6 @@ no alliance or alliance-within-conflict effect (design index ``-1``).
 
 Group effects are zero-sum normal (:class:`pymc.ZeroSumNormal`) with a half-normal scale each;
 they sum to zero over the levels seen in training, so the cutpoints carry the overall level.
-A centred group is sampled with the covariates constant within its levels sheared in
-(:func:`level_shears`): the same model, without the ridge between such a covariate's
-coefficient and those levels' effects.
 A new level (a new conflict, an unknown supporter) is drawn from ``Normal(0, sigma)`` per
 posterior draw (:meth:`Fit.draws_for`). Predictions need numpy only
 (:func:`linear_predictor`, :func:`category_probs`).
@@ -40,7 +37,7 @@ from .. import __version__ as __version__
 from ..design import make_design as make_design
 from ..errors import ConvergenceWarning
 from .backend import CENTRE_FROM as CENTRE_FROM
-from .backend import build_model, group_parametrization, level_shears
+from .backend import build_model, group_parametrization
 from .compact import compact, thin
 from .defaults import SAMPLER_DEFAULTS as SAMPLER_DEFAULTS
 from .diagnostics import RULES as RULES
@@ -83,7 +80,6 @@ __all__ = [
     "draw_prior",
     "fit",
     "group_parametrization",
-    "level_shears",
     "linear_predictor",
     "load",
     "merge_priors",

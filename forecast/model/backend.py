@@ -68,77 +68,6 @@ def group_parametrization(design: Design, parametrization: str = "auto") -> dict
     return out
 
 
-#: Share of a covariate's variance between a centred group's levels from which the
-#: coefficient is sheared into that group's effects (see :func:`level_shears`).
-SHEAR_FROM = 0.9
-
-
-def level_shears(
-    design: Design, centred: dict[str, bool], Xc: np.ndarray
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Covariates nearly constant within a centred group's levels, and their level means.
-
-    A covariate that is (nearly) constant within each level of a group, such as
-    ``supporter_major`` within supporters, trades off against those levels' effects: raising
-    its coefficient and lowering the effects of the levels where it is 1 leaves every linear
-    predictor unchanged. When each level holds many rows, the data fix each level's total
-    (coefficient times covariate plus effect) far more tightly than the prior fixes the split,
-    and the sampler crawls along that ridge: a diagonal mass matrix cannot follow it, and it
-    sharpens as the table grows. The fused model therefore samples, for a centred group, the
-    level totals ``total = effect + M @ beta[cols]`` (``M``: the covariates' mean per level,
-    centred over levels so both stay zero-sum) and adds the effects' prior as a potential:
-    the same posterior (a shear has Jacobian 1), without the ridge (Gelfand, Sahu and Carlin
-    1995, "Efficient parametrisations for normal linear mixed models", Biometrika 82). At
-    50,000 simulated rows (supporters centred) it lifted the supporter effects' minimum ESS
-    from 231 to 3,610 (README, "Performance").
-
-    Each covariate is sheared into at most one group (the first in :data:`GROUPS` order)
-    holding at least :data:`SHEAR_FROM` of its variance between levels. Non-centred groups
-    (the conflicts, always) are not sheared: there the shift would enter the raw effects'
-    prior divided by the scale. On the embedded table no group is centred, so nothing is.
-
-    Parameters
-    ----------
-    design : Design
-        The training design.
-    centred : dict of str to bool
-        :func:`group_parametrization`'s choice.
-    Xc : numpy.ndarray
-        The covariates as the model sees them (centred at their training means).
-
-    Returns
-    -------
-    dict of str to tuple of numpy.ndarray
-        Per sheared group: the covariate column indices and the ``(n_levels, len(cols))``
-        level means; groups with nothing to shear are absent.
-    """
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    taken: set[int] = set()
-    for g in GROUPS:
-        n_levels = len(design.labels[g])
-        if g == "conflict" or not centred.get(g) or n_levels < 2:
-            continue
-        idx = design.index[g]
-        rows = idx >= 0
-        counts = np.bincount(idx[rows], minlength=n_levels)
-        if not rows.any() or (counts == 0).any():
-            continue
-        cols, means = [], []
-        for k in range(Xc.shape[1]):
-            x = Xc[rows, k]
-            total = float(x.var())
-            if k in taken or total <= 0.0:
-                continue
-            m = np.bincount(idx[rows], weights=x, minlength=n_levels) / counts
-            if float(m[idx[rows]].var()) >= SHEAR_FROM * total:
-                cols.append(k)
-                means.append(m - m.mean())
-        if cols:
-            taken.update(cols)
-            out[g] = (np.array(cols), np.column_stack(means))
-    return out
-
-
 #: How the likelihood enters the graph: "fused" (one compiled pass over the rows with its
 #: gradient, :mod:`forecast.model.likelihood`) or "graph" (PyMC observed variables: the
 #: reference the fused form is tested against, and what prior predictive sampling needs).
@@ -184,9 +113,7 @@ def build_model(
         ``beta``, ``beta_aggressor``, ``cutpoints_centred``, ``alpha_aggressor_centred``,
         ``sigma_<group>``, ``sigma_conflict_dispute``, ``sigma_conflict_aggressor``,
         ``rho_conflict_unit`` (``(rho_conflict + 1) / 2``) and the group effects
-        ``<group>_effect`` (dims ``<group>``; raw ``<group>_z`` when non-centred; with the
-        fused likelihood, a centred group with covariates nearly constant within its levels
-        samples ``<group>_total`` instead, see :func:`level_shears`). The
+        ``<group>_effect`` (dims ``<group>``; raw ``<group>_z`` when non-centred). The
         conflict effects are always non-centred: the target side's is ``scale * conflict_z``
         with ``scale`` ``sigma_conflict`` in war-scale crises and ``sigma_conflict_dispute``
         in disputes; the aggressor side's, ``conflict_aggressor_effect``, is
@@ -245,7 +172,6 @@ def build_model(
         cells, cell_of_row = np.unique(
             np.column_stack([design.index[g] for g in cell_groups]), axis=0, return_inverse=True
         )
-        shears = level_shears(design, centred, Xc) if likelihood == "fused" else {}
         cell_eta = pt.zeros(len(cells))
         cell_eta_a = pt.zeros(len(cells))
         for g in GROUPS:
@@ -269,14 +195,6 @@ def build_model(
                     sigma_a * (rho * raw + pt.sqrt(1.0 - rho**2) * raw_a),
                     dims=g,
                 )
-            elif centred[g] and g in shears:
-                # sampled: the level totals (effect plus the level's share of the sheared
-                # coefficients); the potential turns their zero-sum normal prior into the
-                # effects' (a shear: Jacobian 1)
-                cols, means = shears[g]
-                total = pm.ZeroSumNormal(f"{g}_total", sigma=sigma, dims=g)
-                eff = pm.Deterministic(f"{g}_effect", total - pt.dot(means, beta[cols]), dims=g)
-                pm.Potential(f"{g}_shear", (pt.sum(total**2) - pt.sum(eff**2)) / (2.0 * sigma**2))
             elif centred[g]:
                 eff = pm.ZeroSumNormal(f"{g}_effect", sigma=sigma, dims=g)
             else:

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-#: Suffixes of the sampler's raw variables (non-centred effects, sheared level totals,
-#: centred cutpoints and intercept, the correlation's unit-interval form): functions of
-#: stored variables, neither stored nor diagnosed.
-RAW_SUFFIXES: tuple[str, ...] = ("_z", "_total", "_centred", "_unit")
+#: Suffixes of the sampler's raw variables (non-centred effects, centred cutpoints and
+#: intercept, the correlation's unit-interval form): functions of stored variables, neither
+#: stored nor diagnosed.
+RAW_SUFFIXES: tuple[str, ...] = ("_z", "_centred", "_unit")
 
 #: Convergence rule: every parameter's r-hat <= 1.01, bulk and tail ESS >= 400, no
 #: divergences, E-BFMI >= 0.3 in every chain.
