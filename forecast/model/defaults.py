@@ -20,7 +20,7 @@
 - :data:`EVALUATION_FIT`: each fold's fit in ``forecast evaluate``, per scheme. The
   conflict scheme's folds (80% of the embedded table each) are fitted as the default model
   is: nutpie ``draw_diag`` at target_accept 0.8, 4 chains × (1000 + 2000). On 2026-12-06
-  its five folds converged in 20.8 minutes on 2 cores (r-hat ≤ 1.0066, ESS bulk / tail ≥
+  its five folds converged in 21.7 minutes on 2 cores (r-hat ≤ 1.0066, ESS bulk / tail ≥
   1248 / 1417, no divergences), where nutpie's ``diag`` at 0.9 needed 4 × (1000 + 4000)
   for 22.5 minutes and left one fold's r-hat at 1.011 (ESS ≥ 836). (An earlier run at
   ``draw_diag`` with 1500 draws and the double-precision likelihood had 2 divergent
