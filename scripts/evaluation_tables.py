@@ -3,7 +3,8 @@
 Reads what ``forecast evaluate`` wrote (``models/evaluation.json``,
 ``models/evaluation-temporal.json`` and ``models/evaluation-backtest.json``; a missing file is
 skipped) and prints, per cross-validation scheme, the war-scale and dispute scores of both
-sides against the baselines and the headline goals, then the backtest's per-crisis table.
+sides against the baselines, the war-scale scores by the state in need's role and the
+headline goals, then the backtest's per-crisis table.
 
 Run from the project root after the evaluations::
 
@@ -50,6 +51,22 @@ def _scheme(doc: dict) -> None:
             f"{_num(r.get('log_score'), 4)} | {_num(r.get('auc'))} | {r.get('n')} | "
             f"{r.get('n_events')} |"
         )
+    if doc.get("scores_by_role"):
+        print(
+            "\n| war-scale, target side: the state in need | predictor | Brier | log score | "
+            "AUC | mean prediction | share that fought | rows | events |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
+        for r in doc["scores_by_role"]:
+            role = {"attacked": "attacked (a war's first attack)"}.get(
+                r["role"], "entered a war under way"
+            )
+            print(
+                f"| {role} | {r['predictor']} | {_num(r.get('brier'), 5)} | "
+                f"{_num(r.get('log_score'), 4)} | {_num(r.get('auc'))} | "
+                f"{_num(r.get('mean_predicted'), 4)} | {_num(r.get('observed_rate'), 4)} | "
+                f"{r.get('n')} | {r.get('n_events')} |"
+            )
     print("\n| goal (war-scale, target side) | value | bound | met |\n|---|---|---|---|")
     for g in doc.get("goals", []):
         print(

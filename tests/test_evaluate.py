@@ -228,6 +228,13 @@ def test_evaluate_conflict_scheme_logic(sim, fake):
         np.testing.assert_allclose(rows[f"p_aggressor_{name}"], again[f"{name}_aggressor"])
     assert set(e.scale_scores["scale"]) == {"war", "dispute"}
     assert set(e.scale_scores["side"]) == {"target", "aggressor"}
+    roles = sim["target_role"].astype(str).to_numpy()
+    order = np.concatenate([np.sort(t) for _, t in splits])
+    assert p["target_role"].tolist() == roles[order].tolist()
+    by_role = e.role_scores[e.role_scores["predictor"] == "model"].set_index("role")
+    war_roles = p.loc[p["scale"] == "war", "target_role"]
+    for role, n in war_roles.value_counts().items():
+        assert by_role.loc[role, "n"] == n
     war = e.scale_scores[(e.scale_scores["scale"] == "war") & (e.scale_scores["side"] == "target")]
     assert (war["n"] == (p["scale"] == "war").sum()).all()
     assert list(e.scores.index) == list(ev.PREDICTORS)
@@ -388,6 +395,7 @@ def test_json_round_trip(fake_eval, sim, tmp_path):
     pd.testing.assert_frame_equal(back.scores, fake_eval.scores)
     pd.testing.assert_frame_equal(back.reliability, fake_eval.reliability)
     assert back.settings == fake_eval.settings and back.data_hash == fake_eval.data_hash
+    assert doc["scores_by_role"] and doc["scores_by_role"] == back.to_json()["scores_by_role"]
     assert back.to_json()["scores"] == doc["scores"]
     (tmp_path / "bad.json").write_text('{"format": "something else"}')
     with pytest.raises(ForecastError, match=r"bad\.json"):

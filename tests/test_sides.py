@@ -11,7 +11,14 @@ import pytest
 from forecast import model as fm
 from forecast.design import COVARIATES, make_design
 from forecast.errors import ScenarioError
-from forecast.evaluate import Crisis, backtest, crisis_goals, runner, scores_by_scale
+from forecast.evaluate import (
+    Crisis,
+    backtest,
+    crisis_goals,
+    runner,
+    scores_by_role,
+    scores_by_scale,
+)
 from forecast.scenario import Scenario, load_scenario, scenario_rows
 
 
@@ -183,6 +190,35 @@ def test_scores_by_scale_hand_worked():
     assert g.loc["calibration_above_0.1", "n"] == 2
     assert not g.loc["calibration_above_0.1", "met"]  # off by 0.2 > 0.05
     assert not g.loc["log_score_vs_logistic", "met"]  # no logistic column: not measured
+
+
+def test_scores_by_role_hand_worked():
+    pred = pd.DataFrame(
+        {
+            "scale": ["war", "war", "war", "war", "dispute"],
+            "target_role": ["attacked", "attacked", "entered", "entered", "entered"],
+            "military": [1, 0, 1, 1, 1],
+            "response": [None] * 5,
+            "p_none": [0.8, 0.9, 0.9, 0.7, 0.5], "p_diplomatic": [0.0] * 5,
+            "p_material": [0.0] * 5, "p_military": [0.2, 0.1, 0.1, 0.3, 0.5],
+            "p_none_base_rate": [0.75] * 5, "p_diplomatic_base_rate": [0.0] * 5,
+            "p_material_base_rate": [0.0] * 5, "p_military_base_rate": [0.25] * 5,
+        }
+    )  # fmt: skip
+    s = scores_by_role(pred).set_index(["role", "predictor"])
+    assert s.index.get_level_values("role").unique().tolist() == ["attacked", "entered"]
+    # first attacks: Brier of (0.2, 0.1) against (1, 0) = (0.64 + 0.01) / 2
+    assert s.loc[("attacked", "model"), "brier"] == pytest.approx(0.325)
+    assert s.loc[("attacked", "model"), "mean_predicted"] == pytest.approx(0.15)
+    assert s.loc[("attacked", "model"), "observed_rate"] == pytest.approx(0.5)
+    # later entries (the dispute row is left out): both fought, predicted 0.1 and 0.3
+    assert s.loc[("entered", "model"), "n"] == 2 and s.loc[("entered", "model"), "n_events"] == 2
+    assert s.loc[("entered", "model"), "mean_predicted"] == pytest.approx(0.2)
+    assert s.loc[("entered", "base_rate"), "mean_predicted"] == pytest.approx(0.25)
+    assert s.loc[("entered", "model"), "log_score"] == pytest.approx(
+        -(np.log(0.1) + np.log(0.3)) / 2
+    )
+    assert scores_by_role(pred.drop(columns="target_role")).empty  # an older prediction table
 
 
 def test_backtest_leaves_each_crisis_out(sim, monkeypatch, stand_in_fit):

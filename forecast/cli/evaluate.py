@@ -140,6 +140,14 @@ def evaluate_command(
             if len(part):
                 shown = part.drop(columns=["scale", "side"])
                 click.echo(_table(shown, f"Held-out scores ({scheme} scheme): {title}"))
+        if len(result.role_scores):
+            click.echo(
+                _table(
+                    result.role_scores,
+                    f"Held-out scores ({scheme} scheme): war-scale crises, help to the target, "
+                    "by the state in need's role (a war's first attack; a later entry)",
+                )
+            )
         click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme}): all rows"))
         if len(result.goals):
             click.echo(_table(result.goals, "Goals, war-scale crises, help to the target"))

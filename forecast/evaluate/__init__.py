@@ -6,7 +6,8 @@ and scores them next to three baselines fitted on the same training rows. One mo
 - :mod:`~forecast.evaluate.scores`: Brier, log score, ranked probability score, AUC, expected
   calibration error and reliability tables, :func:`score_predictions` (pooled) and
   :func:`scores_by_scale` (war-scale crises and disputes, target and aggressor side: the
-  headline is war-scale, target side);
+  headline is war-scale, target side) and :func:`scores_by_role` (war-scale, split into wars'
+  first attacks and later entries);
 - :mod:`~forecast.evaluate.goals`: the headline goals measured (:func:`crisis_goals`);
 - :mod:`~forecast.evaluate.folds`: grouped-by-conflict and temporal splits;
 - :mod:`~forecast.evaluate.baselines`: base rate, rate by obligation type, pooled logistic
@@ -50,6 +51,7 @@ from .scores import (
     reliability_table,
     roc_auc,
     score_predictions,
+    scores_by_role,
     scores_by_scale,
 )
 
@@ -77,6 +79,7 @@ __all__ = [
     "reliability_table",
     "roc_auc",
     "score_predictions",
+    "scores_by_role",
     "scores_by_scale",
     "temporal_folds",
 ]

@@ -20,7 +20,7 @@ from .folds import TEMPORAL_SPLITS, _fold_seed, conflict_folds, temporal_folds
 from .predictions import PREDICTORS
 from .results import Evaluation
 from .runner import _run_all
-from .scores import _N_BINS, score_predictions, scores_by_scale
+from .scores import _N_BINS, score_predictions, scores_by_role, scores_by_scale
 
 
 def evaluate(
@@ -137,6 +137,7 @@ def evaluate(
         ].reset_index(drop=True)
         base.insert(1, "fold", res["fold"])
         base.insert(4, "scale", row_scales(cases.iloc[test_idx]))
+        base.insert(5, "target_role", cases["target_role"].iloc[test_idx].astype(str).to_numpy())
         base = base.assign(**res["columns"])
         base["_row"] = test_idx
         parts.append(base)
@@ -148,6 +149,7 @@ def evaluate(
     )
     scores, reliability = score_predictions(predictions)
     by_scale, reliability_by_scale = scores_by_scale(predictions)
+    by_role = scores_by_role(predictions)
     fold_table = pd.DataFrame([r["info"] for r in results])
     where = "dask" if scheduler is not None else ("processes" if jobs > 1 else "serial")
     settings = {
@@ -178,6 +180,7 @@ def evaluate(
         data_hash=data_hash(cases),
         scale_scores=by_scale,
         scale_reliability=reliability_by_scale,
+        role_scores=by_role,
     )
     bad = fold_table.loc[~fold_table["converged"]]
     if len(bad):

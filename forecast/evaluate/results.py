@@ -47,8 +47,9 @@ class Evaluation:
     ----------
     predictions : pandas.DataFrame
         One row per held-out row: ``case_id``, ``fold``, ``conflict_id``, ``year``,
-        ``military``, ``response``; the model's posterior-mean ``p_none``, ``p_diplomatic``,
-        ``p_material``, ``p_military``; and per baseline ``p_<level>_<baseline>``. Empty when
+        ``scale``, ``target_role``, ``military``, ``response``, ``sided_with_aggressor``;
+        the model's posterior-mean ``p_none``, ``p_diplomatic``, ``p_material``,
+        ``p_military`` and ``p_aggressor``; and per baseline ``p_<level>_<baseline>``. Empty when
         the evaluation was read back from JSON.
     scores : pandas.DataFrame
         Per predictor (model and baselines): Brier, log score, RPS, AUC, ECE, Brier skill, n
@@ -67,6 +68,9 @@ class Evaluation:
         war-scale target-side rows are the headline.
     scale_reliability : pandas.DataFrame
         Reliability tables of ``P(military)`` by scale and predictor.
+    role_scores : pandas.DataFrame
+        War-scale target-side scores split by the state in need's role, a war's first attack
+        or a later entry (:func:`~forecast.evaluate.scores_by_role`).
     """
 
     predictions: pd.DataFrame
@@ -77,6 +81,7 @@ class Evaluation:
     data_hash: str = ""
     scale_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     scale_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    role_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def converged(self) -> bool:
@@ -98,7 +103,8 @@ class Evaluation:
             ``converged``, ``folds`` (list of per-fold records), ``scores`` (``{predictor:
             {score: value}}``, pooled over every row), ``reliability`` (list of records),
             ``scores_by_scale`` and ``reliability_by_scale`` (records with ``scale``, ``side``
-            and ``predictor``) and ``goals`` (:attr:`goals`). NaN becomes null.
+            and ``predictor``), ``scores_by_role`` (war-scale, target side; records with
+            ``role`` and ``predictor``) and ``goals`` (:attr:`goals`). NaN becomes null.
         """
         return _jsonable(
             {
@@ -113,6 +119,7 @@ class Evaluation:
                 "reliability": self.reliability.to_dict("records"),
                 "scores_by_scale": self.scale_scores.to_dict("records"),
                 "reliability_by_scale": self.scale_reliability.to_dict("records"),
+                "scores_by_role": self.role_scores.to_dict("records"),
                 "goals": self.goals.to_dict("records"),
             }
         )
@@ -155,6 +162,7 @@ class Evaluation:
             data_hash=str(doc["data_hash"]),
             scale_scores=pd.DataFrame.from_records(doc.get("scores_by_scale", [])),
             scale_reliability=pd.DataFrame.from_records(doc.get("reliability_by_scale", [])),
+            role_scores=pd.DataFrame.from_records(doc.get("scores_by_role", [])),
         )
 
     def write_json(self, path: str | os.PathLike) -> Path:

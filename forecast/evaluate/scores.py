@@ -390,3 +390,52 @@ def scores_by_scale(predictions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     reliability = pd.concat(tables, ignore_index=True)
     reliability = reliability[["scale", *[c for c in reliability if c != "scale"]]]
     return scores, reliability
+
+
+#: The state in need's role in its attack (``target_role``), in the order reported: the first
+#: attacks of wars (what a scenario forecasts), then later entries into a war under way.
+ROLES: tuple[str, ...] = ("attacked", "entered")
+
+
+def scores_by_role(predictions: pd.DataFrame, scale: str = "war") -> pd.DataFrame:
+    """Target-side scores at one crisis scale, split by the state in need's role.
+
+    A war's first attack (``attacked``) and a later entry into it (``entered``: the state in
+    need joined a war under way by its own act) are different questions: a scenario asks the
+    first; a war that has already drawn states in has shown it is one that draws states in,
+    which the model's conflict effect of a held-out war cannot know. Pooled scores mix the two.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        ``Evaluation.predictions`` with ``scale`` and ``target_role``.
+    scale : {"war", "dispute"}, default "war"
+        The crisis scale.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows by ``role`` (:data:`ROLES`) and ``predictor``; the columns of
+        :func:`score_predictions` plus ``n_events``, ``mean_predicted`` (the mean
+        ``P(military)``) and ``observed_rate`` (the share that fought). Empty when the
+        predictions carry no ``target_role``.
+    """
+    if "target_role" not in predictions.columns or "scale" not in predictions.columns:
+        return pd.DataFrame()
+    parts = []
+    for role in ROLES:
+        sub = predictions[(predictions["scale"] == scale) & (predictions["target_role"] == role)]
+        if sub.empty:
+            continue
+        table, _ = score_predictions(sub)
+        y = pd.to_numeric(sub["military"]).to_numpy(dtype=float)
+        table["n_events"] = int(y.sum())
+        table["mean_predicted"] = [
+            float(sub[_cols(name)[-1]].to_numpy(dtype=float).mean()) for name in table.index
+        ]
+        table["observed_rate"] = float(y.mean())
+        parts.append(table.reset_index().assign(role=role))
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    return out[["role", *[c for c in out.columns if c != "role"]]]
