@@ -1,0 +1,119 @@
+"""How much of the war-scale headline the covariates can reach, and what a war's intensity adds.
+
+Fits quick, non-Bayesian predictors on the folds of ``forecast evaluate`` (grouped by conflict,
+5 folds, seed 0) and scores their held-out war-scale rows, help to the target (``military``),
+as the headline does:
+
+- ``logistic``: the evaluation's pooled logistic regression on the model's covariates
+  (scikit-learn, ``C=1``);
+- ``logistic + attack``: the same plus two facts of each row's attack, known when it begins:
+  the log number of its potential responders and the log of one plus how many of them are
+  allied to the aggressor (counted over the attack's rows, which list every potential
+  responder by the outcome-independent rule; the curated cases list theirs by hand);
+- ``boosting + attack``: gradient-boosted trees (scikit-learn's
+  ``HistGradientBoostingClassifier``, depth 3) on the same columns, interactions included;
+- ``oracle``: the logistic regression plus the held-out war's own share that fought, each row
+  left out of its own share. Not a forecast (it reads the outcomes of the other rows of the
+  war being forecast): a bound on what knowing which wars draw states in would be worth.
+
+It also prints the AUC within each war that had both outcomes (averaged with weights by
+events), which no conflict effect can change. Run from the project root (about a minute)::
+
+    .venv/bin/python scripts/skill_ceiling.py
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+
+import forecast
+from forecast.design import make_design
+from forecast.evaluate import brier_score, conflict_folds, log_score, roc_auc
+from forecast.evaluate.baselines import LOGISTIC_C, row_scales
+
+
+def _attack_columns(cases: pd.DataFrame) -> np.ndarray:
+    """Log pool size and log1p allies of the aggressor in the pool, per row's attack."""
+    attack = cases["case_id"].astype(str).str.rsplit("-", n=1).str[0]
+    allied = (cases["aggressor_obligation"].astype(str).replace({"<NA>": "none", "": "none"})
+              != "none").astype(float)  # fmt: skip
+    pool = attack.map(attack.value_counts()).to_numpy(dtype=float)
+    allies = allied.groupby(attack).transform("sum").to_numpy(dtype=float)
+    return np.column_stack([np.log(pool), np.log1p(allies)])
+
+
+def _held_out(cases, folds, make, extra=None) -> np.ndarray:
+    y = cases["military"].to_numpy(dtype=int)
+    p = np.full(len(cases), np.nan)
+    for train, test in folds:
+        d_train = make_design(cases.iloc[train])
+        d_test = make_design(cases.iloc[test], d_train.scaling)
+        x_train, x_test = d_train.X, d_test.X
+        if extra is not None:
+            x_train = np.column_stack([x_train, extra[train]])
+            x_test = np.column_stack([x_test, extra[test]])
+        p[test] = make().fit(x_train, y[train]).predict_proba(x_test)[:, 1]
+    return p
+
+
+def _within(p, y, conflict) -> float:
+    aucs, weights = [], []
+    for c in np.unique(conflict):
+        k = conflict == c
+        if 0 < y[k].sum() < k.sum():
+            aucs.append(roc_auc(p[k], y[k]))
+            weights.append(y[k].sum())
+    return float(np.average(aucs, weights=weights))
+
+
+def main() -> None:
+    """Print the table (Markdown) of the four predictors against the base rate."""
+    warnings.filterwarnings("ignore", category=UserWarning)
+    cases = forecast.load_cases().reset_index(drop=True)
+    folds = conflict_folds(cases, 5, 0)
+    y = cases["military"].to_numpy(dtype=int)
+    war = row_scales(cases) == "war"
+    conflict = cases["conflict_id"].astype(str).to_numpy()
+    base = np.full(len(cases), np.nan)
+    for train, test in folds:
+        base[test] = y[train][war[train]].mean()
+    attack = _attack_columns(cases)
+    frame = pd.DataFrame({"c": conflict, "y": y})
+    total = frame.groupby("c")["y"].transform("sum").to_numpy()
+    size = frame.groupby("c")["y"].transform("size").to_numpy()
+    share = (total - y + 0.05) / size  # the war's share that fought, without the row itself
+    oracle = np.log(share / (1 - share))[:, None]
+
+    def logistic():
+        return LogisticRegression(C=LOGISTIC_C, max_iter=5000)
+
+    def boosting():
+        return HistGradientBoostingClassifier(
+            max_depth=3, learning_rate=0.05, max_iter=200, l2_regularization=1.0
+        )
+
+    runs = {
+        "logistic": _held_out(cases, folds, logistic),
+        "logistic + attack": _held_out(cases, folds, logistic, attack),
+        "boosting + attack": _held_out(cases, folds, boosting, attack),
+        "oracle": _held_out(cases, folds, logistic, oracle),
+    }
+    b = brier_score(base[war], y[war])
+    print("| predictor | Brier / base rate's | log score | AUC | AUC within wars |")
+    print("|---|---|---|---|---|")
+    print(f"| base rate | 1.000 | {log_score(base[war], y[war]):.4f} | – | – |")
+    for name, p in runs.items():
+        pw, yw = p[war], y[war]
+        print(
+            f"| {name} | {brier_score(pw, yw) / b:.3f} | {log_score(pw, yw):.4f} | "
+            f"{roc_auc(pw, yw):.3f} | {_within(pw, yw, conflict[war]):.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
