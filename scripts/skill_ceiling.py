@@ -17,7 +17,11 @@ as the headline does:
   war being forecast): a bound on what knowing which wars draw states in would be worth.
 
 It also prints the AUC within each war that had both outcomes (averaged with weights by
-events), which no conflict effect can change. Run from the project root (about a minute)::
+events), which no conflict effect can change; and, in-sample, the shipped fit's
+(``models/compact.nc``) mean P(military) of the war-scale rows when each war is treated as a
+new conflict, as a held-out war is, against the share that fought, by the state in need's role
+(a war's first attack, or a later entry into a war under way). Run from the project root (a
+few minutes)::
 
     .venv/bin/python scripts/skill_ceiling.py
 """
@@ -33,8 +37,10 @@ from sklearn.linear_model import LogisticRegression
 
 import forecast
 from forecast.design import make_design
-from forecast.evaluate import brier_score, conflict_folds, log_score, roc_auc
+from forecast.evaluate import brier_score, conflict_folds, log_score, mean_outcomes, roc_auc
 from forecast.evaluate.baselines import LOGISTIC_C, row_scales
+from forecast.evaluate.scores import ROLES
+from forecast.workflow import load_compact
 
 
 def _attack_columns(cases: pd.DataFrame) -> np.ndarray:
@@ -113,6 +119,20 @@ def main() -> None:
             f"| {name} | {brier_score(pw, yw) / b:.3f} | {log_score(pw, yw):.4f} | "
             f"{roc_auc(pw, yw):.3f} | {_within(pw, yw, conflict[war]):.3f} |"
         )
+    as_new_table(cases, war, y)
+
+
+def as_new_table(cases: pd.DataFrame, war: np.ndarray, y: np.ndarray) -> None:
+    """Print the shipped fit's in-sample war-scale rate with each war as a new conflict."""
+    fit = load_compact()
+    wars = cases[war].copy()
+    wars["conflict_id"] = "new-" + wars["conflict_id"].astype(str)
+    p_new = mean_outcomes(fit, make_design(wars, fit.design.scaling))[0][:, 3]
+    role = wars["target_role"].astype(str).to_numpy()
+    print("\n| war-scale rows (in-sample, each war as new) | rows | mean P(military) | share |")
+    print("|---|---|---|---|")
+    for name, k in (("all", np.ones(len(wars), bool)), *((r, role == r) for r in ROLES)):
+        print(f"| {name} | {k.sum()} | {p_new[k].mean():.4f} | {y[war][k].mean():.4f} |")
 
 
 if __name__ == "__main__":
