@@ -189,6 +189,22 @@ def _headline_lines(evaluation: dict[str, Any]) -> list[str]:
             f"| {r['predictor']} | {_fmt(r.get('brier'), 5)} | {_fmt(r.get('log_score'), 4)} | "
             f"{_fmt(r.get('auc'), 3)} | {r.get('n')} | {r.get('n_events')} |"
         )
+    roles = [r for r in evaluation.get("scores_by_role") or [] if r.get("predictor") == "model"]
+    if roles:
+        out += [
+            "",
+            "The model's war-scale rows by the state in need's role (a war's first attack, or a "
+            "later entry into a war under way):",
+            "",
+            "| role | Brier | log score | AUC | mean prediction | share that fought | rows |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in roles:
+            out.append(
+                f"| {r['role']} | {_fmt(r.get('brier'), 5)} | {_fmt(r.get('log_score'), 4)} | "
+                f"{_fmt(r.get('auc'), 3)} | {_fmt(r.get('mean_predicted'), 4)} | "
+                f"{_fmt(r.get('observed_rate'), 4)} | {r.get('n')} |"
+            )
     goals = evaluation.get("goals") or []
     if goals:
         out += ["", "| goal | value | bound | met |", "|---|---|---|---|"]

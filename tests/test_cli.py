@@ -410,6 +410,10 @@ def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_p
              "auc": a, "n": 100, "n_events": 8}
             for p, b, a in (("model", 0.05, 0.9), ("base_rate", 0.08, 0.5))
         ]  # fmt: skip
+        doc["scores_by_role"] = [
+            {"role": "entered", "predictor": "model", "brier": 0.07, "log_score": 0.3,
+             "auc": 0.6, "mean_predicted": 0.0125, "observed_rate": 0.0709, "n": 959}
+        ]  # fmt: skip
         doc["goals"] = [{"goal": "auc", "value": 0.9, "target": 0.85, "met": True, "n": 100}]
         (tmp_path / name).write_text(json.dumps(doc))
     (tmp_path / "evaluation-broken.json").write_text("{not json")  # left out, not fatal
@@ -425,6 +429,7 @@ def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_p
     # the headline: war-scale crises, with the goals
     assert "| model | 0.05000 | 0.2000 | 0.900 | 100 | 8 |" in text
     assert "| AUC | 0.900 | 0.85 | yes |" in text
+    assert "| entered | 0.07000 | 0.3000 | 0.600 | 0.0125 | 0.0709 | 959 |" in text
     assert "90.0% of held-out predictions are below 0.1; the 10 at or above 0.1 had a " in text
     assert "mean prediction of 0.35, and 2 of them (20%) fought" in text
     assert text.index("(conflict scheme)") < text.index("(temporal scheme)")
