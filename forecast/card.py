@@ -193,8 +193,8 @@ def _headline_lines(evaluation: dict[str, Any]) -> list[str]:
     if roles:
         out += [
             "",
-            "The model's war-scale rows by the state in need's role (a war's first attack, or a "
-            "later entry into a war under way):",
+            "The model's war-scale rows by the state in need's role (attacked, or entered a war "
+            "under way by its own act):",
             "",
             "| role | Brier | log score | AUC | mean prediction | share that fought | rows |",
             "|---|---|---|---|---|---|---|",

@@ -58,9 +58,7 @@ def _scheme(doc: dict) -> None:
         )
         print("|---|---|---|---|---|---|---|---|---|")
         for r in doc["scores_by_role"]:
-            role = {"attacked": "attacked (a war's first attack)"}.get(
-                r["role"], "entered a war under way"
-            )
+            role = "attacked" if r["role"] == "attacked" else "entered a war under way"
             print(
                 f"| {role} | {r['predictor']} | {_num(r.get('brier'), 5)} | "
                 f"{_num(r.get('log_score'), 4)} | {_num(r.get('auc'))} | "

@@ -21,7 +21,7 @@ It also prints the AUC within each war that had both outcomes (averaged with wei
 events), which no conflict effect can change; and, in-sample, the shipped fit's
 (``models/compact.nc``) mean P(military) of the war-scale rows when each war is treated as a
 new conflict, as a held-out war is, against the share that fought, by the state in need's role
-(a war's first attack, or a later entry into a war under way). Run from the project root (about
+(attacked, or entered a war under way by its own act). Run from the project root (about
 20 seconds)::
 
     .venv/bin/python scripts/skill_ceiling.py

@@ -207,7 +207,7 @@ def test_scores_by_role_hand_worked():
     )  # fmt: skip
     s = scores_by_role(pred).set_index(["role", "predictor"])
     assert s.index.get_level_values("role").unique().tolist() == ["attacked", "entered"]
-    # first attacks: Brier of (0.2, 0.1) against (1, 0) = (0.64 + 0.01) / 2
+    # attacked: Brier of (0.2, 0.1) against (1, 0) = (0.64 + 0.01) / 2
     assert s.loc[("attacked", "model"), "brier"] == pytest.approx(0.325)
     assert s.loc[("attacked", "model"), "mean_predicted"] == pytest.approx(0.15)
     assert s.loc[("attacked", "model"), "observed_rate"] == pytest.approx(0.5)

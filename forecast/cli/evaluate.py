@@ -145,7 +145,7 @@ def evaluate_command(
                 _table(
                     result.role_scores,
                     f"Held-out scores ({scheme} scheme): war-scale crises, help to the target, "
-                    "by the state in need's role (a war's first attack; a later entry)",
+                    "by the state in need's role (attacked; entered a war under way)",
                 )
             )
         click.echo(_table(result.scores.reset_index(), f"Held-out scores ({scheme}): all rows"))

@@ -6,8 +6,8 @@ and scores them next to three baselines fitted on the same training rows. One mo
 - :mod:`~forecast.evaluate.scores`: Brier, log score, ranked probability score, AUC, expected
   calibration error and reliability tables, :func:`score_predictions` (pooled) and
   :func:`scores_by_scale` (war-scale crises and disputes, target and aggressor side: the
-  headline is war-scale, target side) and :func:`scores_by_role` (war-scale, split into wars'
-  first attacks and later entries);
+  headline is war-scale, target side) and :func:`scores_by_role` (war-scale, split into
+  attacked states and states that had entered a war under way);
 - :mod:`~forecast.evaluate.goals`: the headline goals measured (:func:`crisis_goals`);
 - :mod:`~forecast.evaluate.folds`: grouped-by-conflict and temporal splits;
 - :mod:`~forecast.evaluate.baselines`: base rate, rate by obligation type, pooled logistic

@@ -69,8 +69,8 @@ class Evaluation:
     scale_reliability : pandas.DataFrame
         Reliability tables of ``P(military)`` by scale and predictor.
     role_scores : pandas.DataFrame
-        War-scale target-side scores split by the state in need's role, a war's first attack
-        or a later entry (:func:`~forecast.evaluate.scores_by_role`).
+        War-scale target-side scores split by the state in need's role, attacked or entered
+        a war under way by its own act (:func:`~forecast.evaluate.scores_by_role`).
     """
 
     predictions: pd.DataFrame

@@ -392,18 +392,20 @@ def scores_by_scale(predictions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     return scores, reliability
 
 
-#: The state in need's role in its attack (``target_role``), in the order reported: the first
-#: attacks of wars (what a scenario forecasts), then later entries into a war under way.
+#: The state in need's role in its attack (``target_role``), in the order reported: attacked
+#: (as a scenario's target is), then entered a war under way by its own act.
 ROLES: tuple[str, ...] = ("attacked", "entered")
 
 
 def scores_by_role(predictions: pd.DataFrame, scale: str = "war") -> pd.DataFrame:
     """Target-side scores at one crisis scale, split by the state in need's role.
 
-    A war's first attack (``attacked``) and a later entry into it (``entered``: the state in
-    need joined a war under way by its own act) are different questions: a scenario asks the
-    first; a war that has already drawn states in has shown it is one that draws states in,
-    which the model's conflict effect of a held-out war cannot know. Pooled scores mix the two.
+    An attack on a state (``attacked``; nearly always on the first day of a war: 99 of the
+    embedded table's 2,816 such war-scale rows come from a later year) and an attack on a state
+    that had entered a war under way by its own act (``entered``) are different questions: a
+    scenario asks the first; a war that has already drawn states in has shown it is one that
+    draws states in, which the model's conflict effect of a held-out war cannot know. Pooled
+    scores mix the two.
 
     Parameters
     ----------
