@@ -400,8 +400,8 @@ ROLES: tuple[str, ...] = ("attacked", "entered")
 def scores_by_role(predictions: pd.DataFrame, scale: str = "war") -> pd.DataFrame:
     """Target-side scores at one crisis scale, split by the state in need's role.
 
-    An attack on a state (``attacked``; nearly always on the first day of a war: 99 of the
-    embedded table's 2,816 such war-scale rows come from a later year) and an attack on a state
+    An attack on a state (``attacked``; mostly at a war's start: 99 of the embedded table's
+    2,816 such war-scale rows come from a later year than the war's first) and an attack on a state
     that had entered a war under way by its own act (``entered``) are different questions: a
     scenario asks the first; a war that has already drawn states in has shown it is one that
     draws states in, which the model's conflict effect of a held-out war cannot know. Pooled
