@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .design import make_design
+from .design import CONTINUOUS, COVARIATES, make_design
 
 __all__ = ["ANALOGUE_COLUMNS", "closest_analogues"]
 
@@ -94,9 +94,12 @@ def closest_analogues(
                *ANALOGUE_COLUMNS]  # fmt: skip
     if len(rows) == 0 or len(cases) == 0:
         return pd.DataFrame(columns=columns)
-    hist = make_design(cases, scaling)
+    covs = None  # all covariates; a fit from before a standardised one lacks its scaling
+    if scaling is not None:
+        covs = [c for c in COVARIATES if c not in CONTINUOUS or c in scaling]
+    hist = make_design(cases, scaling, covariates=covs)
     scaling = hist.scaling if scaling is None else scaling
-    new = make_design(rows, scaling)
+    new = make_design(rows, scaling, covariates=covs)
     keep = np.array([not c.startswith("obligation_") for c in hist.covariates])
     hx, nx = hist.X[:, keep], new.X[:, keep]
     h_ob = cases["obligation"].astype(str).to_numpy()

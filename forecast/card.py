@@ -31,8 +31,9 @@ _LIMITATIONS = (
     "`military` enters (through the top category), so the lower cutpoints rest on few cases.",
     "Missing democracy and capability data enter through missing-indicators; CINC scores "
     "are floored at 1e-6 before the log ratio.",
-    "A new scenario is a new conflict: its conflict and alliance-within-conflict effects are "
-    "drawn from the fitted population, so predictions for it are wider than for a past case.",
+    "A new scenario is a new attack in a new conflict: its conflict and "
+    "alliance-within-conflict effects are drawn from the fitted population, so predictions "
+    "for it are wider than for a past case.",
     "The aggressor side has covariates and a conflict effect only: no supporter, alliance "
     "or era effects (few states have ever fought for an aggressor, 0.4% of rows).",
     "Group effects are zero-sum over the levels seen in training; the era effect has at most "
@@ -319,8 +320,10 @@ def render_model_card(
         "P(response ≤ k) = logistic(c_k − η), with η = covariates · β + effects of the "
         "supporter, the conflict, the alliance, the era and the alliance within the conflict "
         "(zero-sum normal, one scale each; the conflict effect has one scale for war-scale "
-        "crises and another for disputes). Rows with only `military` coded enter as "
-        "P(military) = logistic(η − c_3), the same model's top category. Each conflict has "
+        "crises and another for disputes; it is one effect per attack: each state in need of a "
+        "war, attacked or entering it later, has its own, while the alliance-within-conflict "
+        "effect is shared by the whole war). Rows with only `military` coded enter as "
+        "P(military) = logistic(η − c_3), the same model's top category. Each attack has "
         "one effect per side, correlated across the two (ρ, estimated; a scale of its own on "
         "the aggressor's side), so a crisis that draws states in on one side can draw them in "
         "on the other. The forecast P(military help to "

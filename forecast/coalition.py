@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .analogues import closest_analogues
-from .design import GROUPS, MEANINGS, make_design
+from .design import GROUPS, MEANINGS, attack_labels, make_design
 from .joint import (
     LEVELS,
     coalition_sizes,
@@ -149,10 +149,10 @@ def predict(
     if n_analogues < 0:
         raise ValueError(f"n_analogues must be >= 0, not {n_analogues!r}")
     rows = scenario_rows(scenario)
-    cid = str(rows["conflict_id"].iloc[0])
-    while cid in fit.design.labels["conflict"]:  # a scenario is always a new conflict
-        cid += "-new"
-    rows["conflict_id"] = cid
+    known = set(fit.design.labels["conflict"])  # a scenario is always a new conflict
+    known |= {lab.rsplit("|", 1)[-1] for lab in fit.design.labels["alliance_conflict"]}
+    while str(rows["conflict_id"].iloc[0]) in known or attack_labels(rows.iloc[:1])[0] in known:
+        rows["conflict_id"] = rows["conflict_id"].astype(str) + "-new"
     design = make_design(rows, fit.design.scaling, covariates=fit.design.covariates)
     rng = np.random.default_rng(seed)
     aligned = fit.draws_for(design, rng)  # every posterior draw, aligned to the scenario

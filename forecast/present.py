@@ -23,7 +23,14 @@ import pandas as pd
 from . import states as _states
 from .errors import ForecastError
 
-__all__ = ["commitment", "dyad", "load_present", "responder_covariates", "state_info"]
+__all__ = [
+    "attack_pool",
+    "commitment",
+    "dyad",
+    "load_present",
+    "responder_covariates",
+    "state_info",
+]
 
 
 def _data_dir() -> Path:
@@ -189,6 +196,36 @@ def commitment(supporter: str | int, target: str | int) -> dict:
         "note": r.note,
         "terms": "" if pd.isna(r.get("terms", "")) else str(r.get("terms", "")),
     }
+
+
+def attack_pool(target: str | int, aggressor: str | int) -> tuple[frozenset[int], frozenset[int]]:
+    """Return an attack's potential responders today, by the case builder's rule.
+
+    The rule (codebook, "Potential responders"): every state with a written commitment to or
+    from the target or the aggressor (``data/commitments.csv``), every major power and every
+    state contiguous to either side (``data/states.csv``, ``data/contiguity.csv``), less the
+    two sides.
+
+    Parameters
+    ----------
+    target, aggressor : str or int
+        Names or COW codes.
+
+    Returns
+    -------
+    tuple
+        ``(pool, aggressor_allies)``: the pool's COW codes, and those of them with a
+        written commitment to the aggressor.
+    """
+    t, a = _states.resolve(target), _states.resolve(aggressor)
+    states, table, pairs = load_present()
+    sup, tgt = table.supporter_ccode.astype(int), table.target_ccode.astype(int)
+    pool = set(sup[tgt.isin([t, a])]) | set(tgt[sup.isin([t, a])])
+    pool |= {int(c) for c in states.index[states["major"] == 1]}
+    pool |= {c2 for c1, c2 in pairs if c1 in (t, a)} | {c1 for c1, c2 in pairs if c2 in (t, a)}
+    pool = {int(c) for c in pool} - {t, a}
+    allied = set(sup[(tgt == a) & (table.obligation != "none")])
+    return frozenset(pool), frozenset(pool & allied)
 
 
 def _flag(value) -> int | None:

@@ -4,15 +4,13 @@ Fits quick, non-Bayesian predictors on the folds of ``forecast evaluate`` (group
 5 folds, seed 0) and scores their held-out war-scale rows, help to the target (``military``),
 as the headline does:
 
-- ``logistic``: the evaluation's pooled logistic regression on the model's covariates
-  (scikit-learn, ``C=1``);
-- ``logistic + attack``: the same plus two facts of each row's attack, known when it begins:
-  the log number of its potential responders and the log of one plus how many of them are
-  allied to the aggressor (counted over the attack's rows, which list every potential
-  responder by the outcome-independent rule; the curated cases list theirs by hand);
-- ``boosting + attack``: gradient-boosted trees (scikit-learn's
-  ``HistGradientBoostingClassifier``, depth 3, seeded) on the same columns, interactions
-  included;
+- ``logistic without the attack's pool``: a pooled logistic regression (scikit-learn,
+  ``C=1``) on the model's covariates less the two facts of each row's attack, known when it
+  begins (``log_pool_size``, ``log1p_pool_aggressor_allies``: the number of its potential
+  responders, and of them the states allied to the aggressor);
+- ``logistic``: the evaluation's baseline, the same on all the model's covariates;
+- ``boosting``: gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``,
+  depth 3, seeded) on the same columns, interactions included;
 - ``oracle``: the logistic regression plus the held-out war's own share that fought, each row
   left out of its own share. Not a forecast (it reads the outcomes of the other rows of the
   war being forecast): a bound on what knowing which wars draw states in would be worth.
@@ -37,29 +35,19 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 import forecast
-from forecast.design import make_design
+from forecast.design import COVARIATES, make_design
 from forecast.evaluate import brier_score, conflict_folds, log_score, mean_outcomes, roc_auc
 from forecast.evaluate.baselines import LOGISTIC_C, row_scales
 from forecast.evaluate.scores import ROLES
 from forecast.workflow import load_compact
 
 
-def _attack_columns(cases: pd.DataFrame) -> np.ndarray:
-    """Log pool size and log1p allies of the aggressor in the pool, per row's attack."""
-    attack = cases["case_id"].astype(str).str.rsplit("-", n=1).str[0]
-    allied = (cases["aggressor_obligation"].astype(str).replace({"<NA>": "none", "": "none"})
-              != "none").astype(float)  # fmt: skip
-    pool = attack.map(attack.value_counts()).to_numpy(dtype=float)
-    allies = allied.groupby(attack).transform("sum").to_numpy(dtype=float)
-    return np.column_stack([np.log(pool), np.log1p(allies)])
-
-
-def _held_out(cases, folds, make, extra=None) -> np.ndarray:
+def _held_out(cases, folds, make, covariates=None, extra=None) -> np.ndarray:
     y = cases["military"].to_numpy(dtype=int)
     p = np.full(len(cases), np.nan)
     for train, test in folds:
-        d_train = make_design(cases.iloc[train])
-        d_test = make_design(cases.iloc[test], d_train.scaling)
+        d_train = make_design(cases.iloc[train], covariates=covariates)
+        d_test = make_design(cases.iloc[test], d_train.scaling, covariates=covariates)
         x_train, x_test = d_train.X, d_test.X
         if extra is not None:
             x_train = np.column_stack([x_train, extra[train]])
@@ -89,7 +77,7 @@ def main() -> None:
     base = np.full(len(cases), np.nan)
     for train, test in folds:
         base[test] = y[train][war[train]].mean()
-    attack = _attack_columns(cases)
+    no_pool = [c for c in COVARIATES if not c.endswith(("pool_size", "pool_aggressor_allies"))]
     frame = pd.DataFrame({"c": conflict, "y": y})
     total = frame.groupby("c")["y"].transform("sum").to_numpy()
     size = frame.groupby("c")["y"].transform("size").to_numpy()
@@ -105,10 +93,10 @@ def main() -> None:
         )
 
     runs = {
+        "logistic without the attack's pool": _held_out(cases, folds, logistic, no_pool),
         "logistic": _held_out(cases, folds, logistic),
-        "logistic + attack": _held_out(cases, folds, logistic, attack),
-        "boosting + attack": _held_out(cases, folds, boosting, attack),
-        "oracle": _held_out(cases, folds, logistic, oracle),
+        "boosting": _held_out(cases, folds, boosting),
+        "oracle": _held_out(cases, folds, logistic, extra=oracle),
     }
     b = brier_score(base[war], y[war])
     print("| predictor | Brier / base rate's | log score | AUC | AUC within wars |")

@@ -182,3 +182,14 @@ def test_dyadic_predictors(cases):
     early = cases[pd.to_numeric(cases.year) < 1886]
     assert set(early.distance_capitals) <= {"1", ""}  # before CShapes: capitals
     assert (cases.shared_igos != "").mean() > 0.99
+
+
+def test_pool_facts_count_the_attacks_rows(cases):
+    poland = rows(cases, "war-139", 290)
+    assert set(poland.pool_size) == {str(len(poland))} == {"20"}
+    allied = (poland.aggressor_obligation != "none").sum()
+    assert set(poland.pool_aggressor_allies) == {str(allied)} == {"6"}  # Italy, the USSR, ...
+    ukraine = rows(cases, "russia-ukraine-2022", 369)  # curated: the rule plus listed states
+    assert set(ukraine.pool_size) == {"96"} and set(ukraine.pool_aggressor_allies) == {"95"}
+    norway = rows(cases, "war-139", 385)  # a later attack of the same war has its own pool
+    assert set(norway.pool_size) == {str(len(norway))} != set(poland.pool_size)

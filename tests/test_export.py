@@ -362,6 +362,7 @@ def test_csv_reads_back_with_pandas(tiny_fit, prediction, tmp_path):
     ]  # fmt: skip
     st = got["state"]
     eff = tiny_fit.idata["posterior"]["supporter_effect"].sel(supporter=str(code)).values.ravel()
+    eff = eff.astype(np.float64)  # the export summarises float32 draws in double precision
     assert st["state"] == states.name(code)
     assert st["mean"] == pytest.approx(eff.mean(), rel=1e-12)
     assert st["lower"] == pytest.approx(np.quantile(eff, 0.05), rel=1e-12)

@@ -119,6 +119,36 @@ def test_make_design_reuses_scaling(sim):
         make_design(part, scaling={"log_capability_ratio": {"mean": 0, "sd": 1}})
 
 
+def test_conflict_effect_is_one_per_attack(sim):
+    cases, _ = sim
+    t = cases[cases["conflict_id"] == cases["conflict_id"].iloc[0]].head(4).copy()
+    t["target_ccode"] = pd.array([2, 2, 20, 20], dtype="Int64")  # a second state in need
+    t["supporter_ccode"] = pd.array([200, 220, 200, 220], dtype="Int64")
+    d = make_design(t)
+    cid, year = t["conflict_id"].iloc[0], int(t["year"].iloc[0])
+    a = int(t["aggressor_ccode"].iloc[0])
+    assert d.labels["conflict"] == (f"{cid}-{year}-2-{a}", f"{cid}-{year}-20-{a}")
+    assert d.index["conflict"].tolist() == [0, 0, 1, 1]
+    allied = d.index["alliance_conflict"][d.index["alliance_conflict"] >= 0]
+    assert all(lab.endswith(f"|{cid}") for lab in d.labels["alliance_conflict"])  # per war
+    assert allied.size == 0 or allied.max() < len(d.labels["alliance_conflict"])
+
+
+def test_pool_facts_are_standardised_and_optional(sim):
+    cases, _ = sim
+    d = make_design(cases)
+    col = {c: d.X[:, i] for i, c in enumerate(d.covariates)}
+    size = cases.groupby("conflict_id")["case_id"].transform("size").to_numpy()
+    np.testing.assert_allclose(
+        col["log_pool_size"], (np.log(size) - np.log(size).mean()) / np.log(size).std()
+    )
+    old = {k: v for k, v in d.scaling.items() if "pool" not in k}  # a fit from before them
+    chosen = [c for c in COVARIATES if "pool" not in c]
+    again = make_design(cases.drop(columns=["pool_size"]), scaling=old, covariates=chosen)
+    assert again.covariates == tuple(chosen)
+    assert make_design(cases.drop(columns=["pool_size"])).X[:, -2].tolist() == [0.0] * len(cases)
+
+
 # ---------------------------------------------------------------------------------------------
 # numpy prediction and likelihood
 

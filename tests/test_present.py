@@ -94,3 +94,16 @@ def test_turkey_is_azerbaijans_ally_not_armenias():
 def test_dyads_table_covers_every_pair_of_present_states():
     d = present.dyad("Estonia", "Russia")
     assert d["distance_km"] == 0 and d["shared_igos"] > 0 and d["rival"] == 0
+
+
+def test_attack_pool_follows_the_builders_rule():
+    pool, allies = present.attack_pool("Taiwan", "China")
+    us, japan, nk = (present.state_info(s)["ccode"] for s in
+                     ("United States", "Japan", "North Korea"))  # fmt: skip
+    assert {us, japan} <= pool  # major powers
+    assert nk in allies  # its defense pact with China (ATOP 3445)
+    assert us in allies  # a non-aggression commitment to China in ATOP 5.1 (atopid 3755)
+    assert 713 not in pool and 710 not in pool  # not the two sides
+    assert allies <= pool
+    pool, allies = present.attack_pool("Israel", "Iran")
+    assert us in pool and us not in allies and len(allies) < len(pool) / 4

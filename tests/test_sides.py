@@ -30,6 +30,7 @@ def sim():
 def _row(**kw):
     base = {
         "supporter_ccode": 2, "conflict_id": "war-1", "year": 2000, "obligation": "none",
+        "target_ccode": 20, "aggressor_ccode": 40,
         "event_type": "war", "conditional": 0, "supporter_major": 0, "target_major": 0,
         "aggressor_major": 0, "contiguous": 0, "aggressor_nuclear": 0, "supporter_nuclear": 0,
         "rival_aggressor": 0, "rival_target": 0, "invoked": None,
@@ -62,7 +63,7 @@ def test_invocation_and_aggressor_obligations_are_coded_by_type():
     assert f["rival_aggressor"].tolist() == [0, 0, 0, 0, 0, 1]
     # crisis scale per conflict: the MID is a dispute, the war is war-scale
     scale = dict(zip(d.labels["conflict"], d.dispute.tolist(), strict=True))
-    assert scale == {"mid-2": 1, "war-1": 0}
+    assert scale == {"mid-2-2000-20-40": 1, "war-1-2000-20-40": 0}  # one effect per attack
     assert set(COVARIATES) >= set(f.columns)
 
 

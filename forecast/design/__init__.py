@@ -7,9 +7,11 @@ scenario's responder rows in the same schema) and returns a :class:`Design` made
 arrays and labels, so predictions can be computed later with numpy alone.
 
 Group effects use integer indices into label tuples. Supporters are labelled by their COW code
-(as text), conflicts by ``conflict_id``, alliances by the ``alliance`` text, eras by the
-:data:`ERAS` present in the table (in era order; an era absent from training is a new level
-at prediction time, like a new conflict), alliance-within-conflict by
+(as text); the ``conflict`` effect is one per attack (:func:`attack_labels`:
+``conflict_id``, year, target and aggressor), so a war's later entrant has its own effect
+rather than sharing that of the war's first-day attack; alliances by the ``alliance`` text,
+eras by the :data:`ERAS` present in the table (in era order; an era absent from training is a
+new level at prediction time, like a new conflict), alliance-within-conflict by
 ``"<alliance>|<conflict_id>"``. Rows with an empty ``alliance`` have index ``-1`` for the
 alliance and alliance-within-conflict effects: they receive no such effect (it is 0), which is
 how :func:`forecast.model.linear_predictor` and the PyMC model both treat ``-1``.
@@ -51,6 +53,7 @@ __all__ = [
     "MEANINGS",
     "SCALES",
     "Design",
+    "attack_labels",
     "check_covariates",
     "era_index",
     "make_design",
@@ -172,6 +175,32 @@ def era_index(year: np.ndarray | pd.Series | int) -> np.ndarray:
     return np.searchsorted(starts, y, side="right").astype(np.int64)
 
 
+def attack_labels(cases: pd.DataFrame) -> np.ndarray:
+    """Label each row by its attack: ``"<conflict_id>-<year>-<target_ccode>-<aggressor_ccode>"``.
+
+    An attack is one state in need attacked by (or entering the war against) one aggressor in
+    one year; its rows are its potential responders. The builder's ``case_id`` is this label
+    followed by ``-<supporter_ccode>``.
+
+    Parameters
+    ----------
+    cases : pandas.DataFrame
+        Rows with ``conflict_id``, ``year``, ``target_ccode`` and ``aggressor_ccode``.
+
+    Returns
+    -------
+    numpy.ndarray
+        One label per row (object dtype).
+    """
+    parts = [_text(cases, "conflict_id")]
+    for col in ("year", "target_ccode", "aggressor_ccode"):
+        v = pd.to_numeric(cases[col], errors="coerce")
+        if v.isna().any():
+            raise ValueError(f"column {col!r} has missing values; it is required")
+        parts.append(np.array([str(int(x)) for x in v], dtype=object))
+    return np.array(["-".join(p) for p in zip(*parts, strict=True)], dtype=object)
+
+
 def _factor(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:
     """Sorted labels and indices; empty strings get index -1 and no label."""
     labels = tuple(sorted({v for v in values if v != ""}))
@@ -211,6 +240,8 @@ def make_design(cases: pd.DataFrame, scaling: dict | None = None, covariates=Non
         "supporter_ccode",
         "conflict_id",
         "year",
+        "target_ccode",
+        "aggressor_ccode",
         "obligation",
         "event_type",
         *_FLAGS,
@@ -219,10 +250,10 @@ def make_design(cases: pd.DataFrame, scaling: dict | None = None, covariates=Non
     if missing:
         raise ValueError(f"the case table lacks column(s) {', '.join(missing)}")
     n = len(cases)
-    cols, new_scaling = covariate_columns(cases, scaling)
+    chosen = check_covariates(covariates)
+    cols, new_scaling = covariate_columns(cases, scaling, chosen)
     alliance = _text(cases, "alliance")
     event = _text(cases, "event_type")
-    chosen = check_covariates(covariates)
     X = np.column_stack([cols[c] for c in chosen]) if n else np.zeros((0, len(chosen)))
 
     supporter = np.array(
@@ -242,7 +273,7 @@ def make_design(cases: pd.DataFrame, scaling: dict | None = None, covariates=Non
     labels: dict[str, tuple[str, ...]] = {}
     for name, values in (
         ("supporter", supporter),
-        ("conflict", conflict),
+        ("conflict", attack_labels(cases)),
         ("alliance", alliance),
         ("alliance_conflict", ac),
     ):

@@ -28,6 +28,10 @@ Coding rules (each is also stated in the model card):
   (``target_entered``: it entered the war by its own act) are 0/1 flags.
 - **Distance** is ``log1p(distance_km)`` and **shared IGOs** the count, both standardised;
   missing values get 0 (the training mean).
+- **The attack's pool**: ``log(pool_size)`` and ``log1p(pool_aggressor_allies)``, both
+  standardised; missing values get 0 (the training mean). They are facts of the attack, the
+  same for all its rows, known when it begins: how crowded its neighbourhood is with allies,
+  major powers and neighbours, and how many of them are bound to the aggressor.
 - All other covariates are the 0/1 flags of the table, unscaled, so their coefficients are log
   odds ratios.
 """
@@ -70,6 +74,8 @@ COVARIATES: tuple[str, ...] = (
     "log_distance",
     "shared_igos",
     "target_entered",
+    "log_pool_size",
+    "log1p_pool_aggressor_allies",
 )
 #: The standardised covariates (the rest are 0/1 indicators).
 CONTINUOUS: tuple[str, ...] = (
@@ -77,6 +83,8 @@ CONTINUOUS: tuple[str, ...] = (
     "log1p_alliance_age",
     "log_distance",
     "shared_igos",
+    "log_pool_size",
+    "log1p_pool_aggressor_allies",
 )
 #: Each covariate in words (the model card's and the forecasts' grounds' wording).
 MEANINGS: dict[str, str] = {
@@ -112,6 +120,8 @@ MEANINGS: dict[str, str] = {
     "log_distance": "log distance to the target (standardised)",
     "shared_igos": "IGOs shared with the target (standardised)",
     "target_entered": "the state in need entered the war by its own act",
+    "log_pool_size": "log number of potential responders to the attack (standardised)",
+    "log1p_pool_aggressor_allies": "log1p number of them allied to the aggressor (standardised)",
 }
 
 #: Crisis scales: a conflict is war-scale (COW wars, curated cases and scenarios by default)
@@ -206,7 +216,7 @@ def check_covariates(covariates) -> tuple[str, ...]:
 
 
 def covariate_columns(
-    cases: pd.DataFrame, scaling: dict | None = None
+    cases: pd.DataFrame, scaling: dict | None = None, covariates=None
 ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, float]]]:
     """Every covariate of :data:`COVARIATES` as a column, by the rules of this module.
 
@@ -216,6 +226,9 @@ def covariate_columns(
         A case table (typed or strings).
     scaling : dict, optional
         The training means and sds of the standardised covariates; default computed here.
+    covariates : sequence of str, optional
+        The covariates wanted (default all); a standardised covariate outside them needs no
+        ``scaling`` entry (a fit without it codes new rows without it) and is returned as 0.
 
     Returns
     -------
@@ -229,6 +242,13 @@ def covariate_columns(
     """
     cols: dict[str, np.ndarray] = {}
     new_scaling: dict[str, dict[str, float]] = {}
+    wanted = COVARIATES if covariates is None else tuple(covariates)
+
+    def scale(name: str, values: np.ndarray) -> None:
+        if name not in wanted and scaling is not None and name not in scaling:
+            cols[name] = np.zeros(len(values))
+            return
+        cols[name], new_scaling[name] = _standardise(name, values, scaling)
 
     obligation = _text(cases, "obligation")
     bad = sorted(set(obligation) - set(OBLIGATIONS))
@@ -249,16 +269,12 @@ def covariate_columns(
     scinc = np.maximum(_num(cases, "supporter_cinc"), _CINC_FLOOR)
     acinc = np.maximum(_num(cases, "aggressor_cinc"), _CINC_FLOOR)
     ratio = np.log(scinc / acinc)
-    cols["log_capability_ratio"], new_scaling["log_capability_ratio"] = _standardise(
-        "log_capability_ratio", ratio, scaling
-    )
+    scale("log_capability_ratio", ratio)
     cols["capability_missing"] = np.isnan(ratio).astype(float)
     alliance = _text(cases, "alliance")
     age = np.log1p(_num(cases, "alliance_age"))
     age = np.where(alliance == "", np.nan, age)
-    cols["log1p_alliance_age"], new_scaling["log1p_alliance_age"] = _standardise(
-        "log1p_alliance_age", age, scaling
-    )
+    scale("log1p_alliance_age", age)
     event = _text(cases, "event_type")
     cols["event_mid"] = (event == "mid").astype(float)
     cols["event_curated"] = (event == "curated").astype(float)
@@ -283,11 +299,10 @@ def covariate_columns(
     cols["aggressor_invoked"] = (
         (a_obl != "none") & (_num(cases, "aggressor_invoked") == 1)
     ).astype(float)
-    cols["log_distance"], new_scaling["log_distance"] = _standardise(
-        "log_distance", np.log1p(_num(cases, "distance_km")), scaling
-    )
-    cols["shared_igos"], new_scaling["shared_igos"] = _standardise(
-        "shared_igos", _num(cases, "shared_igos"), scaling
-    )
+    scale("log_distance", np.log1p(_num(cases, "distance_km")))
+    scale("shared_igos", _num(cases, "shared_igos"))
     cols["target_entered"] = (_text(cases, "target_role") == "entered").astype(float)
+    pool = _num(cases, "pool_size")
+    scale("log_pool_size", np.log(np.where(pool >= 1, pool, np.nan)))
+    scale("log1p_pool_aggressor_allies", np.log1p(_num(cases, "pool_aggressor_allies")))
     return cols, new_scaling

@@ -37,7 +37,12 @@ CSV_FILES: tuple[str, ...] = (
 
 
 def _summary(values: np.ndarray, prob: float = INTERVAL) -> dict[str, np.ndarray]:
-    """Mean, sd, equal-tailed interval and odds ratios of draws ``(S, n)`` per column."""
+    """Mean, sd, equal-tailed interval and odds ratios of draws ``(S, n)`` per column.
+
+    The statistics are computed in double precision whatever the draws' dtype (a saved fit's
+    draws are float32), so they do not depend on the order float32 sums are taken in.
+    """
+    values = np.asarray(values, dtype=np.float64)
     lo, med, hi = np.quantile(values, [(1 - prob) / 2, 0.5, 1 - (1 - prob) / 2], axis=0)
     sd = values.std(axis=0, ddof=1) if values.shape[0] > 1 else np.full(values.shape[1], np.nan)
     return {

@@ -96,7 +96,7 @@ def load(path: str | os.PathLike) -> Fit:
             )
         covariates = tuple(_json_attr(a, "covariates", list))
         scaling = _json_attr(a, "scaling", dict)
-        _check_scaling(scaling)
+        _check_scaling(scaling, covariates)
         labels = {g: tuple(v) for g, v in _json_attr(a, "labels", dict).items()}
         if set(labels) != set(GROUPS) or not all(
             isinstance(x, str) for v in labels.values() for x in v
@@ -232,13 +232,18 @@ def _json_attr(a: dict[str, Any], key: str, kind: type):
     return out
 
 
-def _check_scaling(scaling: dict) -> None:
+def _check_scaling(scaling: dict, covariates: tuple[str, ...]) -> None:
     """Refuse a ``scaling`` other than ``{name: {"mean": m, "sd": s > 0}}`` for each covariate.
 
-    The design's scaling holds every standardised covariate, used or not.
+    A design's scaling holds every standardised covariate of its time, used or not; it must
+    hold those the fit uses (a fit from before a standardised covariate existed lacks it).
     """
-    if set(scaling) != set(CONTINUOUS):
-        raise ValueError(f"scaling must have an entry for each of {', '.join(CONTINUOUS)}")
+    needed = [c for c in CONTINUOUS if c in covariates]
+    if not set(needed) <= set(scaling) <= set(CONTINUOUS):
+        raise ValueError(
+            f"scaling must have an entry for each of {', '.join(needed)} and no other "
+            f"than {', '.join(CONTINUOUS)}"
+        )
     for name, entry in scaling.items():
         ok = isinstance(entry, dict) and all(
             isinstance(entry.get(k), int | float) and np.isfinite(entry[k]) for k in ("mean", "sd")

@@ -109,6 +109,8 @@ SIM_BETA: dict[str, float] = {
     "log_distance": -0.4,
     "shared_igos": 0.2,
     "target_entered": -0.3,
+    "log_pool_size": 0.3,
+    "log1p_pool_aggressor_allies": -0.2,
 }
 #: True aggressor-side coefficients (log-odds of fighting for the aggressor); others are 0.
 SIM_BETA_AGGRESSOR: dict[str, float] = {
@@ -296,6 +298,11 @@ def simulate_cases(
             )
             coded_conflict.append(coded)
     table = pd.DataFrame(rows, columns=[c.name for c in _cases.COLUMNS])
+    by_conflict = table.groupby("conflict_id")["aggressor_obligation"]  # one attack each
+    table["pool_size"] = by_conflict.transform("size").astype(str)
+    table["pool_aggressor_allies"] = by_conflict.transform(lambda o: (o != "none").sum()).astype(
+        str
+    )
     design = make_design(table)
     truth_draws: dict[str, np.ndarray] = {
         "beta": np.array([[beta[c] for c in design.covariates]]),

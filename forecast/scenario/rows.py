@@ -76,6 +76,8 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
         )
         records.append({c.name: _text(cov.get(c.name)) for c in COLUMNS})
     table = pd.DataFrame(records, columns=[c.name for c in COLUMNS])
+    if len(table):
+        _add_pool(table, scenario)
     problems = validate_rows(table)
     if problems:
         first = problems[0]
@@ -84,6 +86,21 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
             f"{first.reason}"
         )
     return _typed(table)
+
+
+def _add_pool(table: pd.DataFrame, scenario: Scenario) -> None:
+    """Fill the attack's pool facts: today's pool by the builder's rule plus the listed states."""
+    pool, allies = present.attack_pool(scenario.target, scenario.aggressor)
+    listed = {int(c) for c in table["supporter_ccode"]}
+    listed_allies = {
+        int(c)
+        for c, o in zip(table["supporter_ccode"], table["aggressor_obligation"], strict=True)
+        if o != "none"
+    }
+    table["pool_size"] = str(len(pool | listed))
+    table["pool_aggressor_allies"] = str(len((allies - listed) | listed_allies))
+    note = "; pool_size, pool_aggressor_allies: present.attack_pool (data/commitments.csv, "
+    table["source"] = table["source"] + note + "data/states.csv, data/contiguity.csv)"
 
 
 def _text(value: Any) -> str:

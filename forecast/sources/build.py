@@ -21,6 +21,9 @@ The rules are written out in the codebook (``data/README.md``); in short:
   is not help to Poland; its invasion of Poland alongside Germany in September 1939 is siding
   with the aggressor, from MID 4.3 dispute 258).
 - **Dyadic predictors** (:mod:`forecast.sources.dyads`): rivalry, distance, shared IGOs.
+- **The attack's pool**: ``pool_size``, the number of the attack's rows (its potential
+  responders), and ``pool_aggressor_allies``, how many of them have a written commitment to
+  the aggressor; both are known when the attack begins.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from .covariates import Covariates
 from .curated import _apply_responses, _curated_rows
 from .dyads import Dyads
 from .invocation import Rules
-from .rows import _row, responders
+from .rows import _row, add_pool_facts, responders
 
 __all__ = ["Attack", "build_cases", "read_sources", "write_cases"]
 
@@ -216,7 +219,7 @@ def build_cases(
         kind="stable",
     ).reset_index(drop=True)
     table = src.dyads.add(table, table["_date"])
-    table = table.drop(columns="_date")
+    table = add_pool_facts(table.drop(columns="_date"))
     table = _apply_responses(table, src.responses)
     text_table = pd.read_csv(
         __import__("io").StringIO(to_csv_text(table)), dtype=str, keep_default_na=False
