@@ -100,7 +100,8 @@ def validate_cases(table: pd.DataFrame) -> list[Problem]:
     ``sided_with_aggressor``; non-empty ``source``; ``conflict_id`` of the form ``war-<n>``,
     ``mid-<n>`` or a lower-case slug, matching ``event_type``; ``aggressor_response ==
     "military"`` exactly when ``sided_with_aggressor == 1`` where it is coded; ``invoked`` and
-    ``aggressor_invoked`` empty where the obligation is ``none``. A table without any of the
+    ``aggressor_invoked`` empty where the obligation is ``none``; ``pool_aggressor_allies`` at
+    most ``pool_size``. A table without any of the
     schema v2 columns is reported once, as a v1 table, with the command that rebuilds it.
     """
     problems: list[Problem] = []
@@ -179,6 +180,8 @@ _RULE_COLUMNS = frozenset(
         "aggressor_invoked",
         "distance_capitals",
         "distance_km",
+        "pool_size",
+        "pool_aggressor_allies",
     }
 )
 
@@ -241,6 +244,11 @@ def _row_rules(row: int, v: dict[str, str], seen_ids: dict[str, int]) -> list[Pr
             )
     if v.get("distance_capitals") is not None and v.get("distance_km") is None:
         out.append(Problem(row, "distance_capitals", "set but distance_km is empty"))
+    size, allies = v.get("pool_size"), v.get("pool_aggressor_allies")
+    if size is not None and allies is not None and int(float(allies)) > int(float(size)):
+        out.append(
+            Problem(row, "pool_aggressor_allies", f"{allies} is more than pool_size {size}")
+        )
     if military == "1" and v.get("sided_with_aggressor") == "1":
         out.append(
             Problem(row, "sided_with_aggressor", "military and sided_with_aggressor are both 1")

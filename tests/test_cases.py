@@ -177,6 +177,21 @@ def test_v2_rules(small_table):
     assert {(2, "aggressor_response"), (5, "invoked"), (3, "target_role")} <= problems
 
 
+def test_pool_facts_are_checked(small_table):
+    bad = small_table.copy()
+    bad["pool_size"], bad["pool_aggressor_allies"] = "4", "1"
+    assert validate_cases(bad) == []  # optional columns, valid values
+    bad.loc[0, "pool_size"] = "0"
+    bad.loc[1, "pool_aggressor_allies"] = "5"  # more allies than the pool
+    bad.loc[2, "pool_aggressor_allies"] = "-1"
+    problems = {(p.row, p.column) for p in validate_cases(bad)}
+    assert problems == {
+        (2, "pool_size"),
+        (3, "pool_aggressor_allies"),
+        (4, "pool_aggressor_allies"),
+    }
+
+
 def test_one_era_definition_for_the_table_and_the_model():
     import numpy as np
 
