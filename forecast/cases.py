@@ -208,6 +208,35 @@ def check_cases(path: str | os.PathLike) -> tuple[pd.DataFrame | None, list[Prob
     return (None if problems else _typed(table)), problems
 
 
+#: The columns that identify an attack: its rows are its pool of potential responders.
+ATTACK_KEYS = ("conflict_id", "year", "target_ccode", "aggressor_ccode")
+
+
+def add_pool_facts(table: pd.DataFrame) -> pd.DataFrame:
+    """Add each attack's pool size and its number of the aggressor's allies to its rows.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Case rows with the :data:`ATTACK_KEYS` and ``aggressor_obligation`` columns; the rows
+        of an attack are its potential responders (the builder's responder rule, plus any
+        curated responder outside it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with ``pool_size`` (rows of the attack) and ``pool_aggressor_allies`` (of
+        them, rows whose ``aggressor_obligation`` is not ``none``), both facts known when the
+        attack begins.
+    """
+    out = table.copy()
+    keys = [out[k].astype(str) for k in ATTACK_KEYS]
+    allied = (out["aggressor_obligation"].astype(str) != "none").astype(int)
+    out["pool_size"] = allied.groupby(keys).transform("size").astype(int)
+    out["pool_aggressor_allies"] = allied.groupby(keys).transform("sum").astype(int)
+    return out
+
+
 def to_csv_text(table: pd.DataFrame) -> str:
     """Write a case table as CSV text in schema column order, ``\\n`` line endings.
 

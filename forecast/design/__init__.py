@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..cases import RESPONSES
+from ..cases import ATTACK_KEYS, RESPONSES
 from ..schema import ERAS as SCHEMA_ERAS
 from .coding import (
     _FLAGS,
@@ -192,8 +192,8 @@ def attack_labels(cases: pd.DataFrame) -> np.ndarray:
     numpy.ndarray
         One label per row (object dtype).
     """
-    parts = [_text(cases, "conflict_id")]
-    for col in ("year", "target_ccode", "aggressor_ccode"):
+    parts = [_text(cases, ATTACK_KEYS[0])]
+    for col in ATTACK_KEYS[1:]:
         v = pd.to_numeric(cases[col], errors="coerce")
         if v.isna().any():
             raise ValueError(f"column {col!r} has missing values; it is required")

@@ -298,11 +298,10 @@ def simulate_cases(
             )
             coded_conflict.append(coded)
     table = pd.DataFrame(rows, columns=[c.name for c in _cases.COLUMNS])
-    by_conflict = table.groupby("conflict_id")["aggressor_obligation"]  # one attack each
-    table["pool_size"] = by_conflict.transform("size").astype(str)
-    table["pool_aggressor_allies"] = by_conflict.transform(lambda o: (o != "none").sum()).astype(
-        str
-    )
+    table = _cases.add_pool_facts(table)
+    table[["pool_size", "pool_aggressor_allies"]] = table[
+        ["pool_size", "pool_aggressor_allies"]
+    ].astype(str)
     design = make_design(table)
     truth_draws: dict[str, np.ndarray] = {
         "beta": np.array([[beta[c] for c in design.covariates]]),

@@ -36,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 from rich.progress import track
 
-from ..cases import to_csv_text, validate_cases
+from ..cases import add_pool_facts, to_csv_text, validate_cases
 from ..errors import CaseTableError, SourceDataError
 from . import atop, bmr, cow, derived, embedded
 from ._common import find_file
@@ -45,7 +45,7 @@ from .covariates import Covariates
 from .curated import _apply_responses, _curated_rows
 from .dyads import Dyads
 from .invocation import Rules
-from .rows import _row, add_pool_facts, responders
+from .rows import _row, responders
 
 __all__ = ["Attack", "build_cases", "read_sources", "write_cases"]
 

@@ -13,10 +13,7 @@ from .attacks import Attack, _states_name
 from .covariates import Commitment, Covariates
 from .invocation import Occasion, Rules, decide
 
-__all__ = ["ATTACK_KEYS", "add_pool_facts", "responders"]
-
-#: The columns that identify an attack: its rows are its pool of potential responders.
-ATTACK_KEYS = ("conflict_id", "year", "target_ccode", "aggressor_ccode")
+__all__ = ["responders"]
 
 
 def responders(attack: Attack, cov: Covariates) -> list[int]:
@@ -42,31 +39,6 @@ def responders(attack: Attack, cov: Covariates) -> list[int]:
     pool |= cov.neighbours(attack.target, y) | cov.neighbours(attack.aggressor, y)
     pool -= attack.excluded | {attack.target, attack.aggressor}
     return sorted(c for c in pool if cov.in_system(c, d))
-
-
-def add_pool_facts(table: pd.DataFrame) -> pd.DataFrame:
-    """Add each attack's pool size and its number of the aggressor's allies to its rows.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Case rows with the :data:`ATTACK_KEYS` and ``aggressor_obligation`` columns; the rows
-        of an attack are its potential responders (the :func:`responders` rule, plus any
-        curated responder outside it).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The table with ``pool_size`` (rows of the attack) and ``pool_aggressor_allies`` (of
-        them, rows whose ``aggressor_obligation`` is not ``none``), both facts known when the
-        attack begins.
-    """
-    out = table.copy()
-    keys = [out[k].astype(str) for k in ATTACK_KEYS]
-    allied = (out["aggressor_obligation"].astype(str) != "none").astype(int)
-    out["pool_size"] = allied.groupby(keys).transform("size").astype(int)
-    out["pool_aggressor_allies"] = allied.groupby(keys).transform("sum").astype(int)
-    return out
 
 
 def _occasions(attack: Attack) -> tuple[Occasion, Occasion]:
