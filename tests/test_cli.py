@@ -272,12 +272,13 @@ def test_evaluate_defaults_are_the_converged_length_and_the_warning_names_folds(
     assert r.returncode == 0, r.stderr
     expected = {k: EVALUATION_FIT["conflict"][k] for k in ("draws", "tune", "chains")}
     assert all(c["settings"] | expected == c["settings"] for c in stand_in_folds)
-    # the temporal scheme: its own length and nutpie's own sampler settings
+    # the temporal scheme: its own length, nutpie's own adaptation and a higher target_accept
     stand_in_folds.clear()
     scheme = args.index("--folds")
     r = run_here(capfd, *args[:scheme], "--scheme", "temporal", *args[scheme + 2 :])
     assert r.returncode == 0, r.stderr
     expected = {k: EVALUATION_FIT["temporal"][k] for k in ("draws", "tune", "chains")}
+    expected["target_accept"] = 0.95
     assert stand_in_folds
     assert all(set(c["settings"]) == {*expected, "seed"} for c in stand_in_folds)
     assert all(c["settings"] | expected == c["settings"] for c in stand_in_folds)
