@@ -11,11 +11,14 @@ in one loop over the rows:
   whose distinct combinations are few (1,992 on the embedded table), and the few **continuous**
   columns, kept per row; ``X beta`` is then one small product per pattern plus four products
   per row, and its gradient is accumulated per pattern;
-- each row gathers its pattern's value, its supporter effect and its cell's effects (the
-  conflict, era, alliance and alliance-in-conflict effects, summed per cell by the graph),
-  evaluates the aggressor-side Bernoulli and the target-side term (Bernoulli on ``military``,
-  or the ordered logistic where the level of help is coded), and scatters the derivatives
-  back;
+- the rows are sorted by **cell** (their combination of conflict, era, alliance and
+  alliance-in-conflict levels: 6,408 cells); the kernel sums each cell's effects once and
+  scatters each cell's derivative back to its effects (done as PyTensor gathers and
+  scatters outside the kernel, that cost about 0.04 ms more per gradient);
+- each row, in one flat loop, gathers its pattern's value, its supporter effect and its
+  cell's sum, evaluates the aggressor-side Bernoulli and the target-side term (Bernoulli on
+  ``military``, or the ordered logistic where the level of help is coded), and scatters the
+  derivatives back;
 - ``exp`` and ``log1p`` are evaluated by :mod:`forecast.model.vecmath`, branch-free
   polynomial forms that the compiler vectorises (the C library's, called once per row and
   side, cost as much as everything else together);
@@ -84,32 +87,39 @@ def row_kernel(
     beta_a,
     cut,
     seff,
-    cell_t,
-    cell_a,
+    geff_t,
+    geff_a,
     patterns,
     pattern_cols,
     continuous,
     continuous_cols,
     pattern,
     supporter,
+    cell,
     cell_start,
     sign_a,
     sign_t,
     weight_t,
     ordered_rows,
     ordered_y,
+    cell_levels_t,
+    cell_levels_a,
 ):
     """Log-likelihood of every observed row and its gradient, in three passes.
 
     Parameters are the model's (``beta``, ``beta_a``, ``cut``, the supporter effects
-    ``seff`` with a last 0 for rows without one, the cell sums ``cell_t`` and ``cell_a`` of
-    the two sides) and the data of :class:`FusedData` (rows sorted by cell, cell ``c``
-    holding rows ``cell_start[c]`` to ``cell_start[c + 1]``). Returns ``(logp, d beta,
-    d beta_a, d cut, d seff, d cell_t, d cell_a)``.
+    ``seff`` with a last 0 for rows without one, and the cell-level effects of the two sides:
+    ``geff_t`` the target side's group effects end to end, ``geff_a`` the aggressor side's
+    intercept plus its conflict effects, each with a last entry for cells without a level)
+    and the data of :class:`FusedData` (rows sorted by cell, cell ``c`` holding rows
+    ``cell_start[c]`` to ``cell_start[c + 1]``; its effects ``geff_t[cell_levels_t[c]]``,
+    summed, and ``geff_a[cell_levels_a[c]]``). Returns ``(logp, d beta, d beta_a, d cut,
+    d seff, d geff_t, d geff_a)``.
     """
     n = pattern.shape[0]
     n_pat = patterns.shape[0]
-    n_cell = cell_t.shape[0]
+    n_cell = cell_levels_a.shape[0]
+    n_lev = cell_levels_t.shape[1]
     kp = pattern_cols.shape[0]
     kc = continuous_cols.shape[0]
     # 1. each pattern's value on both sides, then each row's linear predictors (gathers);
@@ -132,17 +142,25 @@ def row_kernel(
         zz = np.zeros((2, n), dtype=np.float32)
         zc = zz[0]
         zca = zz[1]
-    # the row predictors are summed in double precision and stored in single
+    # each cell's effects, then the row predictors, summed in double precision and stored
+    # in single (one flat loop over the rows: cells hold seven rows on average, too few
+    # for a loop per cell to run well)
+    c2 = cut[2]
+    ct = np.empty(n_cell)
+    ca = np.empty(n_cell)
+    for c in range(n_cell):
+        s = -c2
+        for j in range(n_lev):
+            s += geff_t[cell_levels_t[c, j]]
+        ct[c] = s
+        ca[c] = geff_a[cell_levels_a[c]]
     z = np.empty(n, dtype=np.float32)
     za = np.empty(n, dtype=np.float32)
-    c2 = cut[2]
-    for c in range(n_cell):
-        ct = cell_t[c] - c2
-        ca = cell_a[c]
-        for r in range(cell_start[c], cell_start[c + 1]):
-            p = pattern[r]
-            z[r] = pvv[p, 0] + seff[supporter[r]] + ct + zc[r]
-            za[r] = pvv[p, 1] + ca + zca[r]
+    for r in range(n):
+        p = pattern[r]
+        c = cell[r]
+        z[r] = pvv[p, 0] + seff[supporter[r]] + ct[c] + zc[r]
+        za[r] = pvv[p, 1] + ca[c] + zca[r]
     # 2. the Bernoulli terms, elementwise (vectorised): with z = (1 - 2y) logit,
     #    logp = -softplus(z) and d logp / d logit = -(1 - 2y) sigmoid(z)
     lp_rows = np.empty(n, dtype=np.float32)
@@ -158,7 +176,7 @@ def row_kernel(
         g[r] = -w * sign_t[r] * sgt
     # the rows with a coded level of help: the ordered logistic (z is eta - c_2 there)
     g_cut = np.zeros(3)
-    lp = 0.0
+    lp = _sum8(lp_rows)
     for i in range(ordered_rows.shape[0]):
         r = ordered_rows[i]
         y = ordered_y[i]
@@ -172,13 +190,13 @@ def row_kernel(
     # 3. sum, and scatter the derivatives back to patterns, supporters, cells, columns
     gpp = np.zeros((n_pat, 2))
     g_seff = np.zeros(seff.shape[0])
-    g_cell_t = np.zeros(n_cell)
-    g_cell_a = np.zeros(n_cell)
+    g_geff_t = np.zeros(geff_t.shape[0])
+    g_geff_a = np.zeros(geff_a.shape[0])
+    g_eta = 0.0
     for c in range(n_cell):
         acc = 0.0
         acc_a = 0.0
         for r in range(cell_start[c], cell_start[c + 1]):
-            lp += lp_rows[r]
             gr = g[r]
             gar = ga[r]
             acc += gr
@@ -187,10 +205,12 @@ def row_kernel(
             gpp[p, 0] += gr
             gpp[p, 1] += gar
             g_seff[supporter[r]] += gr
-        g_cell_t[c] = acc
-        g_cell_a[c] = acc_a
+        for j in range(n_lev):
+            g_geff_t[cell_levels_t[c, j]] += acc
+        g_geff_a[cell_levels_a[c]] += acc_a
+        g_eta += acc
     # d/d c_2 of every Bernoulli term on military: minus its d/d eta
-    g_cut[2] -= np.sum(g_cell_t) - _ordered_eta_sum(g, ordered_rows)
+    g_cut[2] -= g_eta - _ordered_eta_sum(g, ordered_rows)
     g_beta = np.zeros(beta.shape[0])
     g_beta_a = np.zeros(beta.shape[0])
     if kp > 0:
@@ -201,7 +221,31 @@ def row_kernel(
         gc = np.dot(g2, continuous.T)
         g_beta[continuous_cols] = gc[0]
         g_beta_a[continuous_cols] = gc[1]
-    return np.asarray(lp), g_beta, g_beta_a, g_cut, g_seff, g_cell_t, g_cell_a
+    return np.asarray(lp), g_beta, g_beta_a, g_cut, g_seff, g_geff_t, g_geff_a
+
+
+@numba.njit(fastmath=False, error_model="numpy", nogil=True)
+def _sum8(x):
+    """Sum a vector in double precision with eight running sums.
+
+    A single running sum makes each addition wait for the one before (four cycles each).
+    """
+    n = x.shape[0]
+    m = n - n % 8
+    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
+    for i in range(0, m, 8):
+        a0 += x[i]
+        a1 += x[i + 1]
+        a2 += x[i + 2]
+        a3 += x[i + 3]
+        a4 += x[i + 4]
+        a5 += x[i + 5]
+        a6 += x[i + 6]
+        a7 += x[i + 7]
+    s = ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+    for i in range(m, n):
+        s += x[i]
+    return s
 
 
 @numba.njit(inline="always")
@@ -227,6 +271,12 @@ class FusedData:
     n_supporters : int
         Length of the supporter-effect vector the kernel receives; rows without a supporter
         level (index ``-1``) point at its last entry, which the graph sets to 0.
+    cell_levels_t : numpy.ndarray
+        Per cell, the positions of its target-side group effects in the kernel's ``geff_t``
+        (``(n_cells, n_groups)``; a cell without a level of a group points at the last
+        entry, a 0).
+    cell_levels_a : numpy.ndarray
+        Per cell, the position of its aggressor-side effect in ``geff_a``.
 
     Attributes
     ----------
@@ -238,8 +288,9 @@ class FusedData:
     continuous : numpy.ndarray
         The centred values of the other columns, ``(n_continuous_cols, n_observed_rows)``,
         in single precision.
-    pattern, supporter : numpy.ndarray
-        Per observed row, its pattern and supporter-effect index. Rows are sorted by cell.
+    pattern, supporter, cell : numpy.ndarray
+        Per observed row, its pattern, supporter-effect index and cell. Rows are sorted by
+        cell.
     cell_start : numpy.ndarray
         Cell ``c`` holds rows ``cell_start[c]`` to ``cell_start[c + 1]`` (cells without an
         observed row hold none).
@@ -251,10 +302,18 @@ class FusedData:
     ordered_rows, ordered_y : numpy.ndarray
         Rows (positions among the observed) with a coded level of help that did not fight
         for the aggressor, and their level 0..3.
+    cell_levels_t, cell_levels_a : numpy.ndarray
+        As given.
     """
 
     def __init__(
-        self, design: Design, cell_of_row: np.ndarray, centre: np.ndarray, n_supporters: int
+        self,
+        design: Design,
+        cell_of_row: np.ndarray,
+        centre: np.ndarray,
+        n_supporters: int,
+        cell_levels_t: np.ndarray,
+        cell_levels_a: np.ndarray,
     ) -> None:
         obs = design.observed
         cells_all = np.asarray(cell_of_row, dtype=np.int64).ravel()
@@ -273,7 +332,8 @@ class FusedData:
         sup = design.index["supporter"][rows]
         self.supporter = np.where(sup < 0, n_supporters - 1, sup).astype(np.int64)
         n_cells = int(cells_all.max()) + 1 if len(cells_all) else 0
-        self.cell_start = np.searchsorted(cells_all[rows], np.arange(n_cells + 1)).astype(np.int64)
+        self.cell = np.ascontiguousarray(cells_all[rows], dtype=np.int64)
+        self.cell_start = np.searchsorted(self.cell, np.arange(n_cells + 1)).astype(np.int64)
         self.sign_a = (1.0 - 2.0 * design.aggressor[rows]).astype(np.float32)
         mil_only = design.target_military[rows]
         self.weight_t = mil_only.astype(np.float32)
@@ -281,6 +341,10 @@ class FusedData:
         ordered = design.target_response[rows]
         self.ordered_rows = np.flatnonzero(ordered).astype(np.int64)
         self.ordered_y = design.y[rows][ordered].astype(np.int64)
+        self.cell_levels_t = np.ascontiguousarray(cell_levels_t, dtype=np.int64)
+        self.cell_levels_a = np.ascontiguousarray(cell_levels_a, dtype=np.int64)
+        if len(self.cell_levels_a) != n_cells or len(self.cell_levels_t) != n_cells:
+            raise ValueError(f"cell levels for {n_cells} cells expected")
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """The data arguments of :func:`row_kernel`, in order."""
@@ -291,17 +355,25 @@ class FusedData:
             self.continuous_cols,
             self.pattern,
             self.supporter,
+            self.cell,
             self.cell_start,
             self.sign_a,
             self.sign_t,
             self.weight_t,
             self.ordered_rows,
             self.ordered_y,
+            self.cell_levels_t,
+            self.cell_levels_a,
         )
 
 
 def fused_data(
-    design: Design, cell_of_row: np.ndarray, centre: np.ndarray, n_supporters: int
+    design: Design,
+    cell_of_row: np.ndarray,
+    centre: np.ndarray,
+    n_supporters: int,
+    cell_levels_t: np.ndarray,
+    cell_levels_a: np.ndarray,
 ) -> FusedData:
     """Return the :class:`FusedData` of a design (see there for the parameters).
 
@@ -315,19 +387,22 @@ def fused_data(
         The covariates' training means.
     n_supporters : int
         Length of the supporter-effect vector, the last entry being the 0 of rows without one.
+    cell_levels_t, cell_levels_a : numpy.ndarray
+        Per cell, the positions of its effects in the kernel's ``geff_t`` and ``geff_a``.
 
     Returns
     -------
     FusedData
     """
-    return FusedData(design, cell_of_row, centre, n_supporters)
+    return FusedData(design, cell_of_row, centre, n_supporters, cell_levels_t, cell_levels_a)
 
 
 class FusedLikelihood(Op):
     """Log-likelihood of the model's observed rows, with its gradient as extra outputs.
 
     Inputs: ``beta``, ``beta_aggressor``, ``cutpoints``, the supporter effects (a last 0
-    appended), the two sides' cell sums, then the data of :class:`FusedData` as constants.
+    appended), the two sides' cell-level effects (:func:`row_kernel`'s ``geff_t`` and
+    ``geff_a``), then the data of :class:`FusedData` as constants.
     Outputs: the log-likelihood (a scalar) and its gradient with respect to each of the six
     parameter inputs. :meth:`pullback` returns those outputs of the same node, so the value
     and the gradient come from one call of :func:`row_kernel`.
@@ -382,7 +457,7 @@ _SOURCE_KEY = int(
 _OP = FusedLikelihood()
 
 
-def fused_likelihood(beta, beta_a, cut, seff, cell_t, cell_a, data: FusedData):
+def fused_likelihood(beta, beta_a, cut, seff, geff_t, geff_a, data: FusedData):
     """The log-likelihood of the observed rows as one PyTensor scalar (see the module).
 
     Parameters
@@ -393,9 +468,11 @@ def fused_likelihood(beta, beta_a, cut, seff, cell_t, cell_a, data: FusedData):
         Cutpoints of the average row, ``(3,)``.
     seff : pytensor.tensor.TensorVariable
         Supporter effects with a last 0 (``data.supporter`` points there for rows without).
-    cell_t, cell_a : pytensor.tensor.TensorVariable
-        Per cell, the sum of its group effects on the target side, and the aggressor side's
-        intercept plus its conflict effect.
+    geff_t, geff_a : pytensor.tensor.TensorVariable
+        The target side's conflict, era, alliance and alliance-in-conflict effects end to end
+        with a last 0, and the aggressor side's intercept plus each of its conflict effects,
+        then the intercept alone; ``data.cell_levels_t`` and ``data.cell_levels_a`` say
+        which entries each cell sums.
     data : FusedData
         The observed rows.
 
@@ -405,4 +482,4 @@ def fused_likelihood(beta, beta_a, cut, seff, cell_t, cell_a, data: FusedData):
         The log-likelihood, a scalar whose gradient PyTensor takes from the Op.
     """
     consts = [pt.constant(a) for a in data.arrays()]
-    return _OP(beta, beta_a, cut, seff, cell_t, cell_a, *consts)[0]
+    return _OP(beta, beta_a, cut, seff, geff_t, geff_a, *consts)[0]
