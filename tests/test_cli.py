@@ -346,6 +346,10 @@ def test_evaluate_backtest_on_the_embedded_table_logic(
     assert len(stand_in_folds) == len(CRISES)
     for call, crisis in zip(stand_in_folds, CRISES, strict=True):
         assert crisis.conflict_id not in call["conflicts"]  # left out of its own fit
+        # the given length, nutpie's settings of the backtest (the conflict folds')
+        assert call["settings"] | {"draws": 30, "target_accept": 0.9} == call["settings"]
+        assert call["settings"]["adaptation"] == "draw_diag"
+    assert doc["settings"]["adaptation"] == "draw_diag" and doc["settings"]["draws"] == 30
     assert {r["crisis"] for r in doc["rows"]} == {c.name for c in CRISES}
     assert doc["converged"] is False and "NOT CONVERGED" in r.stderr
 

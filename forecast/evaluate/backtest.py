@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from .._io import write_json
-from ..model.defaults import BACKTEST_FIT
+from ..model.defaults import BACKTEST_FIT, EVALUATION_SAMPLER_KEYS
 from .folds import _fold_seed
 from .runner import _run_all
 from .scores import brier_score
@@ -81,7 +81,8 @@ class Backtest:
         Per crisis: ``n`` responders, ``n_military``, the model's and the base rate's Brier
         score of P(military), ``brier_ratio`` (model / base rate), and the fit's convergence.
     settings : dict
-        The fit settings (``draws``, ``tune``, ``chains``, ``seed``).
+        The fit settings (``draws``, ``tune``, ``chains``, ``sampler``, ``seed``, and
+        with nutpie ``target_accept`` and ``adaptation``).
     """
 
     rows: pd.DataFrame
@@ -152,12 +153,14 @@ def backtest(
         Typed case table (:func:`forecast.load_cases`).
     crises : tuple of Crisis, default :data:`CRISES`
         The crises.
-    draws, tune, chains, seed : int, default 300, 300, 2, 0
+    draws, tune, chains, seed : int, default 1000, 1000, 4, 0
         Sampler settings of each crisis's fit (:data:`forecast.model.defaults.BACKTEST_FIT`:
         shorter than cross-validation's, since there are twelve fits; the ``crises`` table
         says which did not converge, and why).
     sampler, jobs, scheduler, progress
-        As in :func:`forecast.evaluate.evaluate` (one fit per crisis).
+        As in :func:`forecast.evaluate.evaluate` (one fit per crisis). With nutpie
+        (``sampler`` "auto" or "nutpie") the fits use :data:`BACKTEST_FIT`'s
+        ``target_accept`` and ``adaptation``.
 
     Returns
     -------
@@ -172,6 +175,9 @@ def backtest(
     from ..model import ConvergenceWarning
 
     cases = cases.reset_index(drop=True)
+    fit_kwargs = {"draws": draws, "tune": tune, "chains": chains, "sampler": sampler}
+    if sampler != "pymc":  # nutpie's settings for the backtest
+        fit_kwargs.update({k: BACKTEST_FIT[k] for k in EVALUATION_SAMPLER_KEYS})
     tasks = []
     for i, c in enumerate(crises):
         held = cases["conflict_id"].astype(str) == c.conflict_id
@@ -182,7 +188,6 @@ def backtest(
             raise ValueError(
                 f"crisis {c.name!r}: no rows of {c.conflict_id} with target {c.target}"
             )
-        fit_kwargs = {"draws": draws, "tune": tune, "chains": chains, "sampler": sampler}
         train = cases[~held].reset_index(drop=True)
         test = cases[rows].reset_index(drop=True)
         tasks.append((i, train, test, fit_kwargs, _fold_seed(seed, i)))
@@ -221,7 +226,7 @@ def backtest(
                 "problems": res["info"]["problems"],
             }
         )
-    settings = {"draws": draws, "tune": tune, "chains": chains, "seed": seed, "sampler": sampler}
+    settings = dict(fit_kwargs, seed=seed)
     out = Backtest(
         rows=pd.concat(parts, ignore_index=True),
         crises=pd.DataFrame(summary),
