@@ -238,7 +238,8 @@ def build_model(
                         eff_a = pt.concatenate([eff_a, pt.zeros(1)])
                     cell_eta_a = cell_eta_a + eff_a[idx]
         if likelihood == "fused":
-            from .likelihood import fused_data, fused_likelihood
+            from .likelihood import fused_likelihood
+            from .rowdata import fused_data
 
             n_supporters = len(design.labels["supporter"])
             if n_supporters < 2:  # no supporter effect: one 0 for all
