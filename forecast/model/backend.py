@@ -239,7 +239,7 @@ def build_model(
                     cell_eta_a = cell_eta_a + eff_a[idx]
         if likelihood == "fused":
             from .likelihood import fused_likelihood
-            from .rowdata import fused_data
+            from .rowdata import FusedData
 
             n_supporters = len(design.labels["supporter"])
             if n_supporters < 2:  # no supporter effect: one 0 for all
@@ -247,7 +247,7 @@ def build_model(
             n_eff = n_supporters + 1 if n_supporters >= 2 else 1  # with the appended 0
             geff_t, levels_t = _end_to_end(pt, parts_t, len(cells))
             geff_a, levels_a = _end_to_end(pt, parts_a, len(cells))
-            data = fused_data(design, cell_of_row, xbar, n_eff, levels_t, levels_a[:, 0])
+            data = FusedData(design, cell_of_row, xbar, n_eff, levels_t, levels_a[:, 0])
             loglik = fused_likelihood(
                 beta, beta_a, cut, supporter_eff, geff_t, alpha_c + geff_a, data
             )

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..design import Design
 
-__all__ = ["FusedData", "fused_data"]
+__all__ = ["FusedData"]
 
 
 class FusedData:
@@ -126,33 +126,3 @@ class FusedData:
             self.cell_levels_t,
             self.cell_levels_a,
         )
-
-
-def fused_data(
-    design: Design,
-    cell_of_row: np.ndarray,
-    centre: np.ndarray,
-    n_supporters: int,
-    cell_levels_t: np.ndarray,
-    cell_levels_a: np.ndarray,
-) -> FusedData:
-    """Return the :class:`FusedData` of a design (see there for the parameters).
-
-    Parameters
-    ----------
-    design : Design
-        The training design.
-    cell_of_row : numpy.ndarray
-        Each design row's cell.
-    centre : numpy.ndarray
-        The covariates' training means.
-    n_supporters : int
-        Length of the supporter-effect vector, the last entry being the 0 of rows without one.
-    cell_levels_t, cell_levels_a : numpy.ndarray
-        Per cell, the positions of its effects in the kernel's ``geff_t`` and ``geff_a``.
-
-    Returns
-    -------
-    FusedData
-    """
-    return FusedData(design, cell_of_row, centre, n_supporters, cell_levels_t, cell_levels_a)
