@@ -72,9 +72,9 @@ def _end_to_end(pt, parts, n_cells):
     """Group effects end to end with a last 0, and each cell's positions in that vector.
 
     ``parts`` holds, per group, its effects, each cell's level (``-1``: none) and its
-    number of levels. Returns
-    the PyTensor vector and an ``(n_cells, max(1, len(parts)))`` integer array; cells without
-    a level of a group, and every cell when there is no group, point at the last 0.
+    number of levels. Returns the PyTensor vector and an ``(n_cells, max(1, len(parts)))``
+    integer array; cells without a level of a group, and every cell when there is no group,
+    point at the last 0.
     """
     zero = sum(n for _, _, n in parts)
     levels, offset = [], 0
@@ -193,7 +193,7 @@ def build_model(
         )
         cell_eta = pt.zeros(len(cells))
         cell_eta_a = pt.zeros(len(cells))
-        parts_t, parts_a = [], []  # (effects, each cell's level) for the fused likelihood
+        parts_t, parts_a = [], []  # (effects, cells' levels, n levels) for the fused kernel
         for g in GROUPS:
             sigma = _scale_rv(pm, f"sigma_{g}", priors[f"sigma_{g}"])
             if g == "conflict":
