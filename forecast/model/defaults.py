@@ -57,6 +57,10 @@ ADAPTATIONS = ("diag", "draw_diag", "low_rank")
 SAMPLER_DEFAULTS: dict[str, dict[str, Any]] = {
     "nutpie": {"target_accept": 0.9, "adaptation": "diag"},
     "pymc": {"target_accept": 0.9},
+    # the JAX-compiled samplers (for comparison, tests/benchmarks/bench_fit.py): as above
+    "nutpie-jax": {"target_accept": 0.9, "adaptation": "diag"},
+    "numpyro": {"target_accept": 0.9},
+    "blackjax": {"target_accept": 0.9},
 }
 API_FIT: dict[str, int] = {"draws": 1000, "tune": 1000, "chains": 4}
 DEFAULT_FIT: dict[str, Any] = {

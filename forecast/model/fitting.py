@@ -18,10 +18,24 @@ from .predictive import pointwise_log_likelihood
 from .priors import merge_priors
 from .result import Fit, data_hash, posterior_draws
 
+#: NUTS implementations :func:`fit` accepts besides "auto"; the last three compile the model
+#: to JAX (``pip install forecast[jax]``).
+SAMPLERS = ("nutpie", "pymc", "nutpie-jax", "numpyro", "blackjax")
+JAX_SAMPLERS = ("nutpie-jax", "numpyro", "blackjax")
+
 
 def _resolve_sampler(sampler: str) -> str:
-    if sampler not in ("auto", "nutpie", "pymc"):
-        raise ValueError(f"sampler must be 'auto', 'nutpie' or 'pymc', not {sampler!r}")
+    if sampler != "auto" and sampler not in SAMPLERS:
+        raise ValueError(
+            f"sampler must be 'auto' or one of {', '.join(map(repr, SAMPLERS))}, not {sampler!r}"
+        )
+    if sampler in JAX_SAMPLERS:
+        try:
+            from . import jax_likelihood  # noqa: F401  (the fused likelihood's JAX function)
+        except ImportError as e:
+            raise ImportError(
+                f"sampler {sampler!r} needs JAX: pip install 'forecast[jax]' ({e})"
+            ) from None
     if sampler == "auto":
         try:
             import nutpie  # noqa: F401
@@ -77,8 +91,12 @@ def fit(
     seed : int, optional
         Seed of the sampler; the same seed gives identical draws. Default: a fresh random
         seed, recorded in the fit.
-    sampler : {"auto", "nutpie", "pymc"}, default "auto"
+    sampler : {"auto", "nutpie", "pymc", "nutpie-jax", "numpyro", "blackjax"}, default "auto"
         NUTS implementation; "auto" is nutpie when installed (see :data:`SAMPLER_DEFAULTS`).
+        The last three compile the model to JAX (nutpie's JAX backend, and numpyro or
+        blackjax through ``pm.sample``; the optional extra ``forecast[jax]``): slower than
+        nutpie's numba backend on a CPU (README, "Performance"), there for comparison and
+        accelerators. numpyro and blackjax run the chains in parallel on the CPU's cores.
     priors : dict, optional
         User priors laid over :data:`DEFAULT_PRIORS`.
     progressbar : bool, default True
@@ -165,9 +183,9 @@ def fit(
     # draws on the same machine whatever the cache holds.
     with model, warnings.catch_warnings(), pytensor.config.change_flags(numba__fastmath=False):
         warnings.filterwarnings("ignore", message=".*chains.*", category=UserWarning)
-        if name == "nutpie":
-            idata = _sample_nutpie(model, kwargs, adaptation)
-        else:
+        if name in ("nutpie", "nutpie-jax"):
+            idata = _sample_nutpie(model, kwargs, adaptation, name == "nutpie-jax")
+        else:  # PyMC's NUTS, or numpyro / blackjax with one JAX device per chain
             idata = pm.sample(**kwargs)
     diagnostics = diagnose(idata)
     _posterior_to_float32(idata)
@@ -179,7 +197,7 @@ def fit(
         "tune": tune,
         "chains": chains,
         "target_accept": target_accept,
-        "adaptation": adaptation if name == "nutpie" else None,
+        "adaptation": adaptation if name.startswith("nutpie") else None,
         "parametrization": parametrization,
     }
     result = Fit(
@@ -202,7 +220,7 @@ def fit(
     return result
 
 
-def _sample_nutpie(model, kwargs: dict[str, Any], adaptation: str):
+def _sample_nutpie(model, kwargs: dict[str, Any], adaptation: str, jax: bool = False):
     """Sample with nutpie directly, as ``pm.sample(nuts_sampler="nutpie")`` would.
 
     Through ``pm.sample``, PyMC's main thread stayed at full load for the whole run (seen
@@ -217,7 +235,8 @@ def _sample_nutpie(model, kwargs: dict[str, Any], adaptation: str):
     import nutpie
     from pymc.backends.arviz import patch_nutpie_idata
 
-    compiled = nutpie.compile_pymc_model(model, var_names=kwargs["var_names"], backend="numba")
+    backend = {"backend": "jax", "gradient_backend": "jax"} if jax else {"backend": "numba"}
+    compiled = nutpie.compile_pymc_model(model, var_names=kwargs["var_names"], **backend)
     chains = kwargs["chains"]
     start = time.time()
     idata = nutpie.sample(

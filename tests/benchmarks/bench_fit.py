@@ -20,7 +20,11 @@ Environment knobs (all optional):
   ``pymc,nutpie``; also ``nutpie-lowrank``, ``nutpie-drawdiag``, ``nutpie-drawdiag-80``,
   ``nutpie-centred``, and ``nutpie-graph`` and
   ``pymc-graph``: the likelihood as PyMC observed variables instead of the fused Op, the
-  model before the fused likelihood).
+  model before the fused likelihood; and the samplers that compile the model to JAX, which
+  need ``pip install -e ".[jax]"``: ``nutpie-jax`` (nutpie's JAX backend with the default
+  fit's settings), ``numpyro`` and ``blackjax`` (through ``pm.sample``, one JAX device per
+  chain), all with the fused likelihood's JAX function,
+  :mod:`forecast.model.jax_likelihood`).
 
 Timings are wall time including model compilation, to a fit with min ESS (bulk and tail)
 >= 1000 and max r-hat <= 1.01 over every parameter.
@@ -127,6 +131,12 @@ VARIANTS = {
         {"sampler": "nutpie", "likelihood": "graph"},
     ),
     "pymc-graph": ("pymc NUTS, graph likelihood", {"sampler": "pymc", "likelihood": "graph"}),
+    "nutpie-jax": (
+        "nutpie JAX backend, draw-variance diag, accept 0.8",
+        {"sampler": "nutpie-jax", "adaptation": "draw_diag", "target_accept": 0.8},
+    ),
+    "numpyro": ("numpyro NUTS, accept 0.9", {"sampler": "numpyro", "target_accept": 0.9}),
+    "blackjax": ("blackjax NUTS, accept 0.9", {"sampler": "blackjax", "target_accept": 0.9}),
 }
 
 
@@ -150,9 +160,9 @@ def test_sampler_comparison():
                 f"time per effective draw {per:.2f}"
             )
     for key in results:
-        # each nutpie variant against each PyMC run of the same likelihood
+        # each other sampler against each PyMC run of the same likelihood
         for base in results:
-            if not (key.startswith("nutpie") and base.startswith("pymc")):
+            if key.startswith("pymc") or not base.startswith("pymc"):
                 continue
             if key.endswith("-graph") != base.endswith("-graph"):
                 continue

@@ -1,0 +1,94 @@
+"""A JAX implementation of the fused likelihood, for PyTensor's JAX backend.
+
+:class:`~forecast.model.likelihood.FusedLikelihood` is compiled by numba (nutpie's default
+backend) and runs its numba kernel under PyTensor's C backend (PyMC's own sampler). Samplers
+that compile the model to JAX (nutpie with ``backend="jax"``, and numpyro or blackjax through
+``pm.sample(nuts_sampler=...)``) need a JAX function for every Op of the graph: importing this
+module registers one. It is the same density written with ``jax.numpy`` (gathers and
+segment sums instead of the kernel's loops, double precision throughout), and its gradient is
+JAX's reverse mode, so the Op's outputs (the value and the gradient with respect to each
+parameter input) come from one ``jax.value_and_grad`` call.
+
+This module imports JAX, which the package does not require: ``pip install forecast[jax]``.
+``tests/test_likelihood.py`` checks the value and every gradient against the numba kernel.
+"""
+
+from __future__ import annotations
+
+# first: PyMC's JAX module sets XLA_FLAGS (one device per chain) if JAX is not loaded yet
+import pymc.sampling.jax  # noqa: F401
+
+# isort: split
+import jax
+import jax.numpy as jnp
+from pytensor.link.jax.dispatch import jax_funcify
+
+from .likelihood import FusedLikelihood
+
+__all__ = ["loglik"]
+
+
+def loglik(
+    beta,
+    beta_a,
+    cut,
+    seff,
+    geff_t,
+    geff_a,
+    patterns,
+    pattern_cols,
+    continuous,
+    continuous_cols,
+    pattern,
+    supporter,
+    cell,
+    cell_start,
+    sign_a,
+    sign_t,
+    weight_t,
+    ordered_rows,
+    ordered_y,
+    cell_levels_t,
+    cell_levels_a,
+):
+    """Log-likelihood of the observed rows (the arguments of ``row_kernel``, in order).
+
+    Returns
+    -------
+    jax.Array
+        A scalar, in double precision.
+    """
+    del cell_start  # the kernel's loop bounds; gathers by ``cell`` need none
+    f8 = jnp.float64
+    pv = patterns @ beta[pattern_cols]
+    pva = patterns @ beta_a[pattern_cols]
+    cont = continuous.astype(f8)
+    ct = geff_t[cell_levels_t].sum(axis=1) - cut[2]
+    ca = geff_a[cell_levels_a]
+    z = pv[pattern] + seff[supporter] + ct[cell] + beta[continuous_cols] @ cont
+    za = pva[pattern] + ca[cell] + beta_a[continuous_cols] @ cont
+    # Bernoulli terms: with s = 1 - 2y, log p = -softplus(s * logit), per row in single
+    # precision (as the numba kernel), summed in double
+    f4 = jnp.float32
+    terms = jax.nn.softplus(sign_a * za.astype(f4)) + weight_t * jax.nn.softplus(
+        sign_t * z.astype(f4)
+    )
+    lp = -jnp.sum(terms, dtype=f8)
+    # ordered logistic where the level of help is coded (z is eta - c_2 there)
+    eta = z[ordered_rows] + cut[2]
+    y = ordered_y
+    lo = jnp.where(y > 0, jax.nn.sigmoid(eta - cut[jnp.clip(y - 1, 0, 2)]), 1.0)
+    hi = jnp.where(y < 3, jax.nn.sigmoid(eta - cut[jnp.clip(y, 0, 2)]), 0.0)
+    return lp + jnp.sum(jnp.log(lo - hi))
+
+
+_VALUE_AND_GRAD = jax.value_and_grad(loglik, argnums=tuple(range(FusedLikelihood.n_params)))
+
+
+@jax_funcify.register(FusedLikelihood)
+def _jax_fused(op, node=None, **kwargs):
+    def fused(*inputs):
+        value, grads = _VALUE_AND_GRAD(*inputs)
+        return (value, *grads)
+
+    return fused
