@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numba
 import numpy as np
 import pytensor
@@ -119,6 +121,45 @@ def test_fused_likelihood_on_the_embedded_table(embedded_cases):
     ours = _compiled(fused, "NUMBA")(point)
     ref = _compiled(graph, "FAST_RUN")(point)
     _assert_close(ours, ref, [v.name for v in fused.value_vars])
+
+
+def test_jax_likelihood_equals_the_graph():
+    """The JAX function of the fused Op (nutpie's JAX backend, numpyro, blackjax)."""
+    jax = pytest.importorskip("jax")
+    from pymc.model.transform.optimization import freeze_dims_and_data
+    from pymc.sampling.jax import get_jaxified_logp
+
+    import forecast.model.jax_likelihood  # noqa: F401  (registers it)
+
+    cases, _ = fm.simulate_cases(600, n_supporters=20, n_conflicts=40, n_alliances=6, seed=8)
+    design = make_design(cases)
+    fused = freeze_dims_and_data(fm.build_model(design))
+    graph = fm.build_model(design, likelihood="graph")
+    names = [v.name for v in fused.value_vars]
+    # what PyMC's JAX samplers and nutpie's JAX backend compile: the model's log-density
+    value_and_grad = jax.jit(jax.value_and_grad(get_jaxified_logp(fused, negative_logp=True)))
+    ref_fn = _compiled(graph, "FAST_RUN")
+    rng = np.random.default_rng(3)
+    start = graph.initial_point()
+    for _ in range(3):
+        point = {k: v + rng.normal(0, 0.7, np.shape(v)) for k, v in start.items()}
+        value, grads = value_and_grad([point[name] for name in names])
+        by_name = dict(zip(names, grads, strict=True))
+        ours = [float(value), *(np.asarray(by_name[v.name]) for v in graph.value_vars)]
+        _assert_close(ours, ref_fn(point), [v.name for v in graph.value_vars])
+
+
+def test_a_jax_sampler_without_jax_says_what_to_install(monkeypatch):
+    cases, _ = fm.simulate_cases(100, n_supporters=5, n_conflicts=8, n_alliances=2, seed=1)
+    # as if JAX were not installed: importing it, or what imports it, raises ImportError
+    for name in [m for m in sys.modules if m == "jax" or m.startswith("jax.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "jax", None)
+    monkeypatch.delitem(sys.modules, "forecast.model.jax_likelihood", raising=False)
+    monkeypatch.delattr(fm, "jax_likelihood", raising=False)
+    for sampler in ("numpyro", "blackjax", "nutpie-jax"):
+        with pytest.raises(ImportError, match=r"needs JAX: pip install 'forecast\[jax\]'"):
+            fm.fit(cases, sampler=sampler, draws=10, tune=10)
 
 
 def test_the_fused_likelihood_has_no_second_derivative():

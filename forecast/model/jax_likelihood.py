@@ -24,59 +24,36 @@ import jax.numpy as jnp
 from pytensor.link.jax.dispatch import jax_funcify
 
 from .likelihood import FusedLikelihood
+from .rowdata import FusedArrays
 
 __all__ = ["loglik"]
 
 
-def loglik(
-    beta,
-    beta_a,
-    cut,
-    seff,
-    geff_t,
-    geff_a,
-    patterns,
-    pattern_cols,
-    continuous,
-    continuous_cols,
-    pattern,
-    supporter,
-    cell,
-    cell_start,
-    sign_a,
-    sign_t,
-    weight_t,
-    ordered_rows,
-    ordered_y,
-    cell_levels_t,
-    cell_levels_a,
-):
-    """Log-likelihood of the observed rows (the arguments of ``row_kernel``, in order).
+def loglik(beta, beta_a, cut, seff, geff_t, geff_a, *data):
+    """Log-likelihood of the observed rows: the arguments of ``row_kernel``, in order.
+
+    ``data`` are the arrays of :class:`~forecast.model.rowdata.FusedArrays`.
 
     Returns
     -------
     jax.Array
         A scalar, in double precision.
     """
-    del cell_start  # the kernel's loop bounds; gathers by ``cell`` need none
-    f8 = jnp.float64
-    pv = patterns @ beta[pattern_cols]
-    pva = patterns @ beta_a[pattern_cols]
-    cont = continuous.astype(f8)
-    ct = geff_t[cell_levels_t].sum(axis=1) - cut[2]
-    ca = geff_a[cell_levels_a]
-    z = pv[pattern] + seff[supporter] + ct[cell] + beta[continuous_cols] @ cont
-    za = pva[pattern] + ca[cell] + beta_a[continuous_cols] @ cont
+    d = FusedArrays(*data)
+    f4, f8 = jnp.float32, jnp.float64
+    cont = d.continuous.astype(f8)
+    ct = geff_t[d.cell_levels_t].sum(axis=1) - cut[2]  # each cell's sum, less c_2
+    z = (d.patterns @ beta[d.pattern_cols])[d.pattern] + seff[d.supporter] + ct[d.cell]
+    z += beta[d.continuous_cols] @ cont
+    za = (d.patterns @ beta_a[d.pattern_cols])[d.pattern] + geff_a[d.cell_levels_a][d.cell]
+    za += beta_a[d.continuous_cols] @ cont
     # Bernoulli terms: with s = 1 - 2y, log p = -softplus(s * logit), per row in single
     # precision (as the numba kernel), summed in double
-    f4 = jnp.float32
-    terms = jax.nn.softplus(sign_a * za.astype(f4)) + weight_t * jax.nn.softplus(
-        sign_t * z.astype(f4)
-    )
+    terms = jax.nn.softplus(d.sign_a * za.astype(f4))
+    terms += d.weight_t * jax.nn.softplus(d.sign_t * z.astype(f4))
     lp = -jnp.sum(terms, dtype=f8)
-    # ordered logistic where the level of help is coded (z is eta - c_2 there)
-    eta = z[ordered_rows] + cut[2]
-    y = ordered_y
+    # the ordered logistic where the level of help is coded (z is eta - c_2 there)
+    eta, y = z[d.ordered_rows] + cut[2], d.ordered_y
     lo = jnp.where(y > 0, jax.nn.sigmoid(eta - cut[jnp.clip(y - 1, 0, 2)]), 1.0)
     hi = jnp.where(y < 3, jax.nn.sigmoid(eta - cut[jnp.clip(y, 0, 2)]), 0.0)
     return lp + jnp.sum(jnp.log(lo - hi))

@@ -8,11 +8,36 @@ outcomes as signs and weights: :class:`FusedData` builds those arrays once per d
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from ..design import Design
 
-__all__ = ["FusedData"]
+__all__ = ["FusedArrays", "FusedData"]
+
+
+class FusedArrays(NamedTuple):
+    """The data arguments of :func:`~forecast.model.likelihood.row_kernel`, in its order.
+
+    The fields are :class:`FusedData`'s attributes of the same names.
+    """
+
+    patterns: np.ndarray
+    pattern_cols: np.ndarray
+    continuous: np.ndarray
+    continuous_cols: np.ndarray
+    pattern: np.ndarray
+    supporter: np.ndarray
+    cell: np.ndarray
+    cell_start: np.ndarray
+    sign_a: np.ndarray
+    sign_t: np.ndarray
+    weight_t: np.ndarray
+    ordered_rows: np.ndarray
+    ordered_y: np.ndarray
+    cell_levels_t: np.ndarray
+    cell_levels_a: np.ndarray
 
 
 class FusedData:
@@ -107,22 +132,6 @@ class FusedData:
         if len(self.cell_levels_a) != n_cells or len(self.cell_levels_t) != n_cells:
             raise ValueError(f"cell levels for {n_cells} cells expected")
 
-    def arrays(self) -> tuple[np.ndarray, ...]:
+    def arrays(self) -> FusedArrays:
         """The data arguments of :func:`row_kernel`, in order."""
-        return (
-            self.patterns,
-            self.pattern_cols,
-            self.continuous,
-            self.continuous_cols,
-            self.pattern,
-            self.supporter,
-            self.cell,
-            self.cell_start,
-            self.sign_a,
-            self.sign_t,
-            self.weight_t,
-            self.ordered_rows,
-            self.ordered_y,
-            self.cell_levels_t,
-            self.cell_levels_a,
-        )
+        return FusedArrays(*(getattr(self, name) for name in FusedArrays._fields))
