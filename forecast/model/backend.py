@@ -118,7 +118,9 @@ def build_model(
         (:class:`~forecast.model.likelihood.FusedLikelihood`: 0.55 ms instead of 4.4 ms per
         gradient on the embedded table); "graph" as the observed variables ``aggressor``,
         ``response`` and ``military`` (the same density, to rounding; needed for
-        ``pm.sample_prior_predictive`` and per-variable log-probabilities).
+        ``pm.sample_prior_predictive`` and per-variable log-probabilities). To compile the
+        fused model to JAX (numpyro, blackjax, nutpie's JAX backend), import
+        :mod:`forecast.model.jax_likelihood` first (the optional extra ``forecast[jax]``).
 
     Returns
     -------
