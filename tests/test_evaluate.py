@@ -331,7 +331,7 @@ def test_fold_fits_go_through_fit_with_a_mock_sampler(sim, monkeypatch, mock_sam
     monkeypatch.setattr(pymc, "sample", sample)
     # nutpie is sampled directly, not through pymc.sample: route it to the mock as well
     monkeypatch.setattr(
-        fitting, "_sample_nutpie", lambda model, kwargs, adaptation: sample(**kwargs)
+        fitting, "_sample_nutpie", lambda model, kwargs, adaptation, **_: sample(**kwargs)
     )
     with pytest.warns(fm.ConvergenceWarning, match="2 of 2 fold fits"):
         e = ev.evaluate(sim, "conflict", 2, seed=7, **TINY_FIT)

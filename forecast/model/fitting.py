@@ -184,7 +184,7 @@ def fit(
     with model, warnings.catch_warnings(), pytensor.config.change_flags(numba__fastmath=False):
         warnings.filterwarnings("ignore", message=".*chains.*", category=UserWarning)
         if name in ("nutpie", "nutpie-jax"):
-            idata = _sample_nutpie(model, kwargs, adaptation, name == "nutpie-jax")
+            idata = _sample_nutpie(model, kwargs, adaptation, jax=name == "nutpie-jax")
         else:  # PyMC's NUTS, or numpyro / blackjax with one JAX device per chain
             idata = pm.sample(**kwargs)
     diagnostics = diagnose(idata)
