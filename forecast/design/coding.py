@@ -22,6 +22,10 @@ Coding rules (each is also stated in the model card):
   (a weaker commitment's occasion arose) and ``invoked_unknown`` (a commitment whose
   invocation the rules cannot decide, ``invoked`` empty). So ``obligation_defense`` is a
   defense pact that was not invoked (or undecided), and the two together an invoked one.
+- **An invoked pact against one's own rival**: ``invoked_defense_rival`` is 1 when an invoked
+  defense pact binds the supporter to the target and the aggressor is the supporter's
+  strategic rival (the interaction of ``invoked_defense`` and ``rival_aggressor``, added to
+  both): the casus foederis arose against the very state the supporter already contends with.
 - **Obligations to the aggressor**: ``aggressor_obligation_defense``, ``_offense`` and
   ``_other`` (a weaker commitment) against none, and ``aggressor_invoked``.
 - **Rivalry** (``rival_aggressor``, ``rival_target``) and the state in need's role
@@ -65,6 +69,7 @@ COVARIATES: tuple[str, ...] = (
     "invoked_offense",
     "invoked_other",
     "invoked_unknown",
+    "invoked_defense_rival",
     "aggressor_obligation_defense",
     "aggressor_obligation_offense",
     "aggressor_obligation_other",
@@ -111,6 +116,7 @@ MEANINGS: dict[str, str] = {
     "invoked_offense": "an offense pact whose casus foederis arose (added to the pact's own)",
     "invoked_other": "another commitment whose occasion arose (consultation, neutrality, ...)",
     "invoked_unknown": "a commitment whose invocation the rules cannot decide",
+    "invoked_defense_rival": "an invoked defense pact against the supporter's own rival",
     "aggressor_obligation_defense": "a defense pact with the aggressor",
     "aggressor_obligation_offense": "an offense pact with the aggressor",
     "aggressor_obligation_other": "a weaker commitment to the aggressor",
@@ -284,6 +290,7 @@ def covariate_columns(
         cols[f"invoked_{kind}"] = (np.isin(obligation, types) & (invoked == 1)).astype(float)
     cols["invoked_other"] = (allied & ~np.isin(obligation, _STRONG) & (invoked == 1)).astype(float)
     cols["invoked_unknown"] = (allied & np.isnan(invoked)).astype(float)
+    cols["invoked_defense_rival"] = cols["invoked_defense"] * cols["rival_aggressor"]
     a_obl = _text(cases, "aggressor_obligation")
     a_obl = np.where(a_obl == "", "none", a_obl)
     bad = sorted(set(a_obl) - set(OBLIGATIONS))
