@@ -43,9 +43,7 @@ _LIMITATIONS = (
 
 
 def _fmt(x: float, digits: int = 2) -> str:
-    if x is None or not np.isfinite(x):
-        return "–"
-    return f"{x:.{digits}f}"
+    return "–" if x is None or not np.isfinite(x) else f"{x:.{digits}f}"
 
 
 _WHAT = {"covariate": "higher help", "aggressor covariate": "fighting for the aggressor"}
@@ -91,6 +89,14 @@ def _invoked_section(fit) -> list[str]:
         n, k = int(mask.sum()), int((mask & fought).sum())
         return f"{k} of {n} ({_fmt(100 * k / n, 1)}%)" if n else "no rows"
 
+    rival_line = []
+    if "invoked_defense_rival" in cov:  # the pact invoked against the supporter's own rival
+        rival = X[:, (b := cov.index("invoked_defense_rival"))] == 1
+        rival_line = [
+            "- against the supporter's own rival, on top of both (`invoked_defense_rival`): "
+            f"{ratio(beta[:, b])}; such partners fought in {rate(war & rival)} war-scale rows, "
+            f"the other partners of an invoked pact in {rate(war & invoked & ~rival)}"
+        ]
     pub = PUBLISHED_RELIABILITY
     published = "; ".join(
         f"{r.study}, {r.period}: {_fmt(100 * r.share, 1)}% {r.measure}"
@@ -107,8 +113,8 @@ def _invoked_section(fit) -> list[str]:
         f"`invoked_defense`): {ratio(ob + inv)}; not invoked: {ratio(ob)}",
         "- in the training rows of war-scale crises, partners of an invoked defense pact "
         f"fought in {rate(war & defense & invoked)}; of a defense pact not invoked (or "
-        "undecided), in "
-        f"{rate(war & defense & ~invoked)}",
+        f"undecided), in {rate(war & defense & ~invoked)}",
+        *rival_line,
         f"- published reliability figures the codebook compares with: {published} (see "
         '`data/README.md`, "Comparison with published reliability figures", for why the '
         "rates differ: multilateral pacts count every co-member here, and dyadic studies "

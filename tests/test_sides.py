@@ -67,6 +67,37 @@ def test_invocation_and_aggressor_obligations_are_coded_by_type():
     assert set(COVARIATES) >= set(f.columns)
 
 
+def test_an_invoked_pact_against_ones_own_rival_is_coded_on_the_historical_cases():
+    """France for Russia in 1914 and Britain for Poland in 1939: the pact invoked against a
+    rival; Romania for Poland in 1939 (pact not invoked against Germany) and an invoked pact
+    without rivalry are not."""
+    from forecast import load_cases
+
+    cases = load_cases()
+    war = cases[cases["event_type"] == "war"]
+
+    def flag(year, target, supporter):
+        row = war[
+            (war["year"] == year) & (war["target"] == target) & (war["supporter"] == supporter)
+        ]
+        assert len(row) == 1, (year, target, supporter)
+        f = make_design(row, make_design(cases).scaling).frame()
+        return int(f["invoked_defense_rival"].iloc[0]), int(f["invoked_defense"].iloc[0])
+
+    assert flag(1914, "Russia", "France") == (1, 1)
+    assert flag(1939, "Poland", "United Kingdom") == (1, 1)
+    assert flag(1939, "Poland", "Romania") == (0, 0)
+    rows = pd.DataFrame(
+        [
+            _row(obligation="defense", invoked=1, rival_aggressor=1),
+            _row(obligation="defense", invoked=1),
+            _row(obligation="defense", invoked=0, rival_aggressor=1),
+            _row(obligation="neutrality", invoked=1, rival_aggressor=1),
+        ]
+    )
+    assert make_design(rows).frame()["invoked_defense_rival"].tolist() == [1, 0, 0, 0]
+
+
 def test_rows_on_the_aggressors_side_enter_only_the_side_part(sim):
     d = make_design(sim[0])
     sided = d.aggressor == 1
