@@ -143,7 +143,9 @@ def _reading_notes(st) -> list:
         "of military help means: in about three of ten crises like this one, the state would "
         "join the fighting. The interval shows how sure the model is about that estimate.",
         "The model weighs what history shows to matter: the kind of written commitment "
-        "(a defence pact or none), whether the helper is a major power, a democracy, a "
+        "(a defence pact or none) and whether this attack is the occasion it names, above "
+        "all when the attacker is the helper's own rival; whether the helper is a major "
+        "power, a democracy, a "
         "neighbour, or nuclear-armed, the balance of capabilities, how old the alliance is, "
         "rivalries, distance, how many states the attack could draw in and how many of them "
         "are bound to the aggressor, and the era. Each state, each alliance and each attack "
