@@ -278,7 +278,7 @@ def test_evaluate_defaults_are_the_converged_length_and_the_warning_names_folds(
     r = run_here(capfd, *args[:scheme], "--scheme", "temporal", *args[scheme + 2 :])
     assert r.returncode == 0, r.stderr
     expected = {k: EVALUATION_FIT["temporal"][k] for k in ("draws", "tune", "chains")}
-    expected["target_accept"] = 0.95
+    expected["target_accept"] = 0.97
     assert stand_in_folds
     assert all(set(c["settings"]) == {*expected, "seed"} for c in stand_in_folds)
     assert all(c["settings"] | expected == c["settings"] for c in stand_in_folds)
