@@ -33,10 +33,11 @@
   minutes with the backtest sharing the cores; 10.0 minutes at 0.95 alone). Shorter folds
   (2 × (300 + 300)) did not converge.
 - :data:`BACKTEST_FIT`: each of the backtest's twelve fits (``--scheme backtest``, the
-  whole table less one war each): the conflict folds' sampler settings at half their
-  draws, 4 × (1000 + 1000): twelve fits in 44 minutes on 2 cores, 4 of them converged and
-  the other eight missed only the r-hat bound, by little (1.010–1.015; 2026-12-06, seventh
-  session); the backtest's table says which. Until then 2 × (300 + 300) with nutpie's
+  whole table less one war each): the conflict folds' sampler settings, 4 × (1000 + 2000):
+  all twelve converged (r-hat ≤ 1.008), 74 minutes on 2 cores with the temporal evaluation
+  sharing them for 20 of them (2026-12-06, ninth session). At half the draws, 4 × (1000 +
+  1000): 44 minutes, 4 of 12 converged and the other eight missed only the r-hat bound
+  (1.010–1.015; seventh session); the backtest's table says which. Until then 2 × (300 + 300) with nutpie's
   ``diag``: eleven minutes, and none of the twelve converged (r-hat 1.07–1.24).
 """
 
@@ -92,7 +93,7 @@ EVALUATION_FIT: dict[str, dict[str, Any]] = {
 #: (nutpie's; PyMC's NUTS keeps its own defaults).
 EVALUATION_SAMPLER_KEYS = ("target_accept", "adaptation")
 BACKTEST_FIT: dict[str, Any] = {
-    "draws": 1000,
+    "draws": 2000,
     "tune": 1000,
     "chains": 4,
     "seed": 0,
