@@ -37,8 +37,9 @@
   all twelve converged (r-hat ≤ 1.008), 74 minutes on 2 cores with the temporal evaluation
   sharing them for 20 of them (2026-12-06, ninth session). At half the draws, 4 × (1000 +
   1000): 44 minutes, 4 of 12 converged and the other eight missed only the r-hat bound
-  (1.010–1.015; seventh session); the backtest's table says which. Until then 2 × (300 + 300) with nutpie's
-  ``diag``: eleven minutes, and none of the twelve converged (r-hat 1.07–1.24).
+  (1.010–1.015; seventh session); the backtest's table says which. Until then 2 × (300 +
+  300) with nutpie's ``diag``: eleven minutes, and none of the twelve converged (r-hat
+  1.07–1.24).
 """
 
 from __future__ import annotations
