@@ -145,11 +145,11 @@ def _reading_notes(st) -> list:
         "The model weighs what history shows to matter: the kind of written commitment "
         "(a defence pact or none) and whether this attack is the occasion it names, above "
         "all when the attacker is the helper's own rival; whether the helper is a major "
-        "power, a democracy, a "
-        "neighbour, or nuclear-armed, the balance of capabilities, how old the alliance is, "
-        "rivalries, distance, how many states the attack could draw in and how many of them "
-        "are bound to the aggressor, and the era. Each state, each alliance and each attack "
-        "also gets its own tendency, estimated from its past record.",
+        "power, a democracy, a neighbour, or nuclear-armed, the balance of capabilities, "
+        "how old the alliance is, rivalries, distance, how many states the attack could "
+        "draw in and how many of them are bound to the aggressor, and the era. Each state, "
+        "each alliance and each attack also gets its own tendency, estimated from its past "
+        "record.",
         "Decisions are not independent. Every crisis has its own character (how clear the "
         "aggression is, how high the stakes are), shared by all who decide, and members of "
         "one alliance share a further common shock. The model draws these shared effects "
