@@ -75,13 +75,14 @@ def test_an_invoked_pact_against_ones_own_rival_is_coded_on_the_historical_cases
 
     cases = load_cases()
     war = cases[cases["event_type"] == "war"]
+    scaling = make_design(cases).scaling
 
     def flag(year, target, supporter):
         row = war[
             (war["year"] == year) & (war["target"] == target) & (war["supporter"] == supporter)
         ]
         assert len(row) == 1, (year, target, supporter)
-        f = make_design(row, make_design(cases).scaling).frame()
+        f = make_design(row, scaling).frame()
         return int(f["invoked_defense_rival"].iloc[0]), int(f["invoked_defense"].iloc[0])
 
     assert flag(1914, "Russia", "France") == (1, 1)
