@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .analogues import closest_analogues
-from .design import GROUPS, MEANINGS, attack_labels, make_design
+from .design import GROUPS, MEANINGS, PHRASES, REASON_GROUPS, attack_labels, make_design
 from .joint import (
     LEVELS,
     coalition_sizes,
@@ -198,27 +198,47 @@ def predict(
         p_aggressor=p_aggressor,
         sided=sided,
         n_target_pool=len(scenario.responders),
-        grounds=_grounds(design, fit, aligned, rows["supporter"]),
+        grounds=_grounds(design, fit, aligned, rows),
     )
 
 
-def _grounds(design, fit: Fit, aligned: dict[str, np.ndarray], names) -> pd.DataFrame:
+def _grounds(design, fit: Fit, aligned: dict[str, np.ndarray], rows: pd.DataFrame) -> pd.DataFrame:
     """Each responder's reasons: covariate contributions and its own record (log odds).
 
     From the posterior draws aligned to the scenario (:meth:`Fit.draws_for`), not the
     resampled simulation draws, so they carry no simulation noise; a supporter unseen in
-    training has no record of its own.
+    training has no record of its own. Each term also names its ``group``
+    (:data:`forecast.design.REASON_GROUPS`, or the term itself) and that group's ``reason``
+    for the row: the fact in words, with the parts present.
     """
     target, aggressor = contributions(design, aligned)
     known = set(fit.design.labels["supporter"])
+    group_of = {t: g for g, (_, terms) in REASON_GROUPS.items() for t in terms}
+    missing = pd.Series(np.nan, index=rows.index)
+    pool = pd.to_numeric(rows.get("pool_size", missing), errors="coerce")
+    allies = pd.to_numeric(rows.get("pool_aggressor_allies", missing), errors="coerce")
     recs = []
-    for i, name in enumerate(names):
+    for i, name in enumerate(rows["supporter"]):
+        said = {}
+        for g, (label, terms) in REASON_GROUPS.items():
+            cols = [design.covariates.index(t) for t in terms if t in design.covariates]
+            parts = dict.fromkeys(PHRASES[design.covariates[k]] for k in cols if design.X[i, k])
+            said[g] = f"{label}: {', '.join(parts)}" if parts else label
+        if pd.notna(pool.iloc[i]) and pd.notna(allies.iloc[i]):
+            said["pool"] = (
+                f"the attack's pool: {int(pool.iloc[i])} potential responders, "
+                f"{int(allies.iloc[i])} of them bound to the aggressor"
+            )
         for side, contrib in (("target", target), ("aggressor", aggressor)):
             for k, term in enumerate(design.covariates):
-                recs.append((str(name), side, term, MEANINGS.get(term, term), contrib[i, k]))
+                group = group_of.get(term, term)
+                meaning = MEANINGS.get(term, term)
+                reason = said.get(group, meaning)
+                recs.append((str(name), side, term, meaning, contrib[i, k], group, reason))
         j = design.index["supporter"][i]
         if design.labels["supporter"][j] in known and "supporter" in aligned:
             own = float(np.mean(aligned["supporter"][:, j]))  # its own record (target side)
-            recs.append((str(name), "target", "supporter", "its own record", own))
-    cols = ["responder", "side", "term", "meaning", "contribution"]
+            rec = "its own record"
+            recs.append((str(name), "target", "supporter", rec, own, "supporter", rec))
+    cols = ["responder", "side", "term", "meaning", "contribution", "group", "reason"]
     return pd.DataFrame(recs, columns=cols)

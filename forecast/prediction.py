@@ -68,10 +68,13 @@ class Prediction:
     grounds : pandas.DataFrame, optional
         The reasons behind each responder's forecast: ``responder``, ``side`` (``target``:
         the odds of more help to the target; ``aggressor``: of fighting for the aggressor),
-        ``term`` (a covariate, or ``supporter`` for the state's own record), ``meaning`` and
+        ``term`` (a covariate, or ``supporter`` for the state's own record), ``meaning``,
         ``contribution`` (the term's posterior-mean log odds: indicators when present,
         standardised covariates against the training mean; see
-        :func:`forecast.model.contributions`). :meth:`reasons` picks the strongest.
+        :func:`forecast.model.contributions`), ``group`` (the fact it is part of,
+        :data:`forecast.design.REASON_GROUPS`, or the term itself) and ``reason`` (that
+        fact in words, for this responder). :meth:`reasons` adds each group's terms and
+        picks the strongest.
 
     Notes
     -----
@@ -219,25 +222,39 @@ class Prediction:
     def reasons(self, n: int = 3, min_abs: float = 0.25) -> pd.DataFrame:
         """The strongest reasons behind each responder's forecast.
 
+        A reason is one fact: the terms of :attr:`grounds` that describe it together
+        (:data:`forecast.design.REASON_GROUPS`: the commitment to the target, with its
+        type, conditions and invocation; the commitment to the aggressor; the attack's
+        pool) are added, the other terms stand alone.
+
         Parameters
         ----------
         n : int, default 3
             Reasons per responder and side.
         min_abs : float, default 0.25
-            Leave out contributions smaller than this (log odds).
+            Leave out reasons smaller than this (log odds).
 
         Returns
         -------
         pandas.DataFrame
-            The rows of :attr:`grounds` with ``|contribution| >= min_abs``, the ``n``
-            largest in absolute value per responder and side (the target side first), in
-            responder order; empty
-            when the prediction has no grounds.
+            ``responder``, ``side``, ``term`` (the group, or the covariate), ``meaning``
+            (the fact in words) and ``contribution`` (the group's summed log odds): the
+            reasons with ``|contribution| >= min_abs``, the ``n`` largest in absolute
+            value per responder and side (the target side first), in responder order;
+            empty when the prediction has no grounds.
         """
         cols = ["responder", "side", "term", "meaning", "contribution"]
         if self.grounds is None or self.grounds.empty:
             return pd.DataFrame(columns=cols)
-        g = self.grounds[self.grounds["contribution"].abs() >= min_abs].copy()
+        g = self.grounds
+        if "group" not in g:  # grounds written before reasons were grouped
+            g = g.assign(group=g["term"], reason=g["meaning"])
+        keys = ["responder", "side", "group"]
+        g = g.groupby(keys, sort=False).agg(
+            meaning=("reason", "first"), contribution=("contribution", "sum")
+        )
+        g = g.reset_index().rename(columns={"group": "term"})
+        g = g[g["contribution"].abs() >= min_abs].copy()
         g["_order"] = g["responder"].map({r: i for i, r in enumerate(self.responders)})
         g["_side"] = g["side"].map({"target": 0, "aggressor": 1})
         g["_abs"] = -g["contribution"].abs()

@@ -55,10 +55,11 @@ def main(path: str = "models/default.nc") -> None:
         "scenario: the posterior mean of P(military help to the target) and of P(fighting for "
         "the aggressor) with 90% intervals; the strongest reasons behind each "
         "(`forecast.Prediction.reasons`: the log-odds term of each condition present, the "
-        "posterior-mean coefficient times the covariate, and the state's own record, its "
-        "supporter effect; +1 multiplies the odds by 2.7); and the responder's nearest "
-        "historical analogue among cases of the same crisis scale. The README discusses "
-        "them.\n"
+        "posterior-mean coefficient times the covariate, the terms of one fact added: a "
+        "commitment's type, conditions and invocation, the attack's pool; and the state's "
+        "own record, its supporter effect; +1 multiplies the odds by 2.7); and the "
+        "responder's nearest historical analogue among cases of the same crisis scale. The "
+        "README discusses them.\n"
     )
     for stem in SCENARIOS:
         scenario = load_scenario(Path("data/scenarios") / f"{stem}.toml")

@@ -181,12 +181,45 @@ def test_reasons_are_the_largest_covariate_contributions(tiny_fit):
     r = p.reasons(n=2, min_abs=0.0)
     assert r.groupby(["responder", "side"]).size().max() == 2
     assert r["responder"].drop_duplicates().tolist() == ["Finland", "France", "Belarus"]
+    # a reason is one fact: its grounds' terms added (a commitment's type, conditions and
+    # invocation together), and the strongest facts come first
+    facts = g.groupby(["responder", "side", "group"], sort=False)["contribution"].sum()
     for (name, side), sub in r.groupby(["responder", "side"]):
-        pool = g[(g["responder"] == name) & (g["side"] == side)]["contribution"].abs()
-        assert sub["contribution"].abs().tolist() == sorted(pool, reverse=True)[:2]
+        assert (
+            sub["contribution"].abs().tolist() == sorted(facts[name][side].abs(), reverse=True)[:2]
+        )
     assert (p.reasons(min_abs=0.5)["contribution"].abs() >= 0.5).all()
     assert p.to_dict()["reasons"] == p.reasons().to_dict("records")
     assert r["side"].tolist()[:2] == ["target", "target"]  # the target side first
+
+
+def test_a_commitment_is_one_reason(tiny_fit):
+    # the United States' NATO pact with Estonia, invoked by Russia's attack, Russia its
+    # strategic rival: type, conditions, invocation and rival flag make one reason
+    s, p = _estonia(tiny_fit, ("United States",), 200)
+    g = p.grounds.query("responder == 'United States' and side == 'target'")
+    parts = g[g["group"] == "commitment"]
+    assert {"obligation_defense", "invoked_defense", "invoked_defense_rival"} <= set(parts["term"])
+    r = p.reasons(n=50, min_abs=0.0).query("responder == 'United States' and side == 'target'")
+    fact = r.set_index("term").loc["commitment"]
+    assert fact["contribution"] == pytest.approx(parts["contribution"].sum())
+    assert fact["meaning"].startswith("its commitment to the target: a defense pact")
+    assert "invoked, against the supporter's own rival" in fact["meaning"]
+    assert "obligation_defense" not in set(r["term"])  # no longer a reason of its own
+    rows = scenario_rows(s)
+    pool = r.set_index("term").loc["pool", "meaning"]
+    size, allies = rows.loc[0, "pool_size"], rows.loc[0, "pool_aggressor_allies"]
+    assert pool == (
+        f"the attack's pool: {size} potential responders, {allies} of them bound to the aggressor"
+    )
+
+
+def test_reason_groups_name_known_covariates_once():
+    from forecast.design import PHRASES, REASON_GROUPS
+
+    grouped = [t for _, terms in REASON_GROUPS.values() for t in terms]
+    assert len(grouped) == len(set(grouped)) and set(grouped) <= set(COVARIATES)
+    assert set(grouped) == set(PHRASES)
 
 
 def test_scores_by_scale_hand_worked():

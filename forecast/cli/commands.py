@@ -149,9 +149,7 @@ def _prediction_table(p) -> str:
     lines += ["Most likely coalitions (military help)", coalitions.to_string(index=False), ""]
     reasons = p.reasons()
     if len(reasons):
-        lines.append(
-            "Strongest reasons (log-odds terms of the conditions present; + means more likely)"
-        )
+        lines.append("Strongest reasons (log odds of the facts present; + means more likely)")
         for (name, side), g in reasons.groupby(["responder", "side"], sort=False):
             what = f"helps {s.target}" if side == "target" else f"fights for {s.aggressor}"
             terms = "; ".join(

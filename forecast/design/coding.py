@@ -130,6 +130,56 @@ MEANINGS: dict[str, str] = {
     "log1p_pool_aggressor_allies": "log1p number of them allied to the aggressor (standardised)",
 }
 
+#: Covariates that describe one fact together, with the fact's name in a forecast's reasons
+#: (:meth:`forecast.Prediction.reasons` adds their terms): a commitment is one reason, not
+#: its type, its conditions and its invocation apart, which alone can point opposite ways.
+REASON_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "commitment": (
+        "its commitment to the target",
+        (
+            *(f"obligation_{o}" for o in OBLIGATIONS[1:]),
+            "conditional",
+            "invoked_defense",
+            "invoked_offense",
+            "invoked_other",
+            "invoked_unknown",
+            "invoked_defense_rival",
+            "log1p_alliance_age",
+        ),
+    ),
+    "aggressor_commitment": (
+        "its commitment to the aggressor",
+        (
+            "aggressor_obligation_defense",
+            "aggressor_obligation_offense",
+            "aggressor_obligation_other",
+            "aggressor_invoked",
+        ),
+    ),
+    "pool": ("the attack's pool", ("log_pool_size", "log1p_pool_aggressor_allies")),
+}
+#: Each grouped covariate's words inside its group's reason, when present.
+PHRASES: dict[str, str] = {
+    "obligation_consultation": "a consultation pact",
+    "obligation_nonaggression": "a non-aggression pact",
+    "obligation_neutrality": "a neutrality pact",
+    "obligation_offense": "an offense pact",
+    "obligation_defense": "a defense pact",
+    "conditional": "with conditions",
+    "invoked_defense": "invoked",
+    "invoked_offense": "invoked",
+    "invoked_other": "its occasion arose",
+    "invoked_unknown": "invocation undecided",
+    "invoked_defense_rival": "against the supporter's own rival",
+    "log1p_alliance_age": "and the alliance's age",
+    "aggressor_obligation_defense": "a defense pact",
+    "aggressor_obligation_offense": "an offense pact",
+    "aggressor_obligation_other": "a weaker commitment",
+    "aggressor_invoked": "applying to this attack",
+    "log_pool_size": "its number of potential responders",
+    "log1p_pool_aggressor_allies": "how many of them are bound to the aggressor",
+}
+
 #: Crisis scales: a conflict is war-scale (COW wars, curated cases and scenarios by default)
 #: or a dispute (a MID, or a scenario with ``scale = "dispute"``).
 SCALES: tuple[str, ...] = ("war", "dispute")

@@ -298,7 +298,9 @@ def _reasons_page(prediction, d: dict, st, width: float) -> list:
         P(
             "The conditions that move each forecast most, with their weight on the log-odds "
             "scale (+1 multiplies the odds by 2.7, −1 divides them by 2.7): the model's "
-            "posterior-mean coefficient of each condition present in this case, and the "
+            "posterior-mean coefficient of each condition present in this case (a "
+            "commitment's type, conditions and invocation added into one reason, as are the "
+            "size of the attack's pool and how many in it are bound to the aggressor), and the "
             "state's own record (its estimated tendency to help, all else equal). A new war's "
             "own intensity, unknown beforehand, is not among them: it is why the intervals "
             "are wide.",
