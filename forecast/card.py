@@ -1,8 +1,7 @@
 """The model card: a markdown page saying what a fit is, what it rests on, how far to trust it.
 
-:func:`write_model_card` renders a :class:`forecast.model.Fit` (fitted or loaded) with its data
-fingerprint, priors, coefficient table (odds ratios with 90% intervals, in plain words),
-diagnostics, prior predictive check and limitations, and writes it atomically.
+:func:`write_model_card` renders a :class:`forecast.model.Fit` with its data fingerprint, priors,
+odds ratios (90% intervals, in plain words), diagnostics, checks and limitations, atomically.
 """
 
 from __future__ import annotations
@@ -214,10 +213,12 @@ def _headline_lines(evaluation: dict[str, Any]) -> list[str]:
             )
     goals = evaluation.get("goals") or []
     if goals:
-        out += ["", "| goal | value | bound | met |", "|---|---|---|---|"]
+        head = "| goal | value | 90% interval, held-out conflicts resampled | bound | met |"
+        out += ["", head, "|---|---|---|---|---|"]
         for g in goals:
             out.append(
                 f"| {_GOAL_WORDS.get(g['goal'], g['goal'])} | {_fmt(g.get('value'), 3)} | "
+                f"{_fmt(g.get('lower'), 3)} to {_fmt(g.get('upper'), 3)} | "
                 f"{_fmt(g.get('target'), 2)} | {'yes' if g.get('met') else 'no'} |"
             )
     return [*out, ""]

@@ -65,10 +65,14 @@ def _scheme(doc: dict) -> None:
                 f"{_num(r.get('mean_predicted'), 4)} | {_num(r.get('observed_rate'), 4)} | "
                 f"{r.get('n')} | {r.get('n_events')} |"
             )
-    print("\n| goal (war-scale, target side) | value | bound | met |\n|---|---|---|---|")
+    print(
+        "\n| goal (war-scale, target side) | value | 90% interval, conflicts resampled | bound "
+        "| met |\n|---|---|---|---|---|"
+    )
     for g in doc.get("goals", []):
         print(
             f"| {_GOALS.get(g['goal'], g['goal'])} | {_num(g.get('value'))} | "
+            f"{_num(g.get('lower'))} to {_num(g.get('upper'))} | "
             f"{_num(g.get('target'), 2)} | {'yes' if g.get('met') else 'no'} |"
         )
     print()

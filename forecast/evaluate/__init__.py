@@ -8,7 +8,8 @@ and scores them next to three baselines fitted on the same training rows. One mo
   :func:`scores_by_scale` (war-scale crises and disputes, target and aggressor side: the
   headline is war-scale, target side) and :func:`scores_by_role` (war-scale, split into
   attacked states and states that had entered a war under way);
-- :mod:`~forecast.evaluate.goals`: the headline goals measured (:func:`crisis_goals`);
+- :mod:`~forecast.evaluate.goals`: the headline goals measured (:func:`crisis_goals`) and
+  how far other held-out conflicts could move them (:func:`goal_intervals`);
 - :mod:`~forecast.evaluate.folds`: grouped-by-conflict and temporal splits;
 - :mod:`~forecast.evaluate.baselines`: base rate, rate by obligation type, pooled logistic
   regression;
@@ -37,7 +38,7 @@ from .evaluation import evaluate
 from .folds import TEMPORAL_SPLITS as TEMPORAL_SPLITS
 from .folds import _fold_seed as _fold_seed
 from .folds import conflict_folds, temporal_folds
-from .goals import GOALS, crisis_goals
+from .goals import GOALS, crisis_goals, goal_intervals
 from .predictions import AGGRESSOR_PREDICTORS, PREDICTORS, mean_outcomes, mean_probs
 from .results import FORMAT as FORMAT
 from .results import Evaluation, load_evaluation, read_evaluation_document
@@ -70,6 +71,7 @@ __all__ = [
     "crisis_goals",
     "evaluate",
     "expected_calibration_error",
+    "goal_intervals",
     "load_evaluation",
     "log_score",
     "mean_outcomes",

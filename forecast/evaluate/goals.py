@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["GOALS", "crisis_goals"]
+__all__ = ["GOALS", "crisis_goals", "goal_intervals"]
 
 
 #: The goals of the headline (war-scale crises, help to the target): Brier at most this
@@ -74,3 +75,88 @@ def crisis_goals(
     frame = pd.DataFrame(out, columns=cols)
     frame["met"] = [bool(m) and v == v for m, v in zip(frame["met"], frame["value"], strict=True)]
     return frame
+
+
+def goal_intervals(
+    predictions: pd.DataFrame,
+    scale: str = "war",
+    level: float = 0.9,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """How far the goals' values could move with other conflicts held out: bootstrap intervals.
+
+    The held-out conflicts of ``scale`` are resampled with replacement (a cluster bootstrap:
+    rows of one conflict stay together, as the folds keep them), the predictions held fixed,
+    and each goal's value recomputed on every resample. The interval is about the set of
+    crises scored, not about refitting: it says whether a value's distance from its bound
+    could be the luck of which wars happened.
+
+    Parameters
+    ----------
+    predictions : pandas.DataFrame
+        ``Evaluation.predictions``: ``scale``, ``conflict_id``, ``military``,
+        ``p_military``, ``p_military_base_rate`` and ``p_military_logistic``.
+    scale : {"war", "dispute"}, default "war"
+        The crisis scale judged.
+    level : float, default 0.9
+        Mass of the equal-tailed intervals.
+    n_boot : int, default 1000
+        Resamples.
+    seed : int, default 0
+        Seed of the resampling.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``goal`` (as :func:`crisis_goals`), ``lower`` and ``upper``; NaN where a resample
+        cannot give the value (no event, or no prediction of 0.1 or more, in every
+        resample). Empty when the predictions lack a column or the scale has no rows.
+    """
+    cols = ["goal", "lower", "upper"]
+    need = ["scale", "conflict_id", "military", "p_military", "p_military_base_rate"]
+    need.append("p_military_logistic")
+    if predictions is None or not set(need) <= set(predictions.columns):
+        return pd.DataFrame(columns=cols)
+    sub = predictions[predictions["scale"] == scale]
+    if sub.empty:
+        return pd.DataFrame(columns=cols)
+    from sklearn.metrics import roc_auc_score
+
+    y = pd.to_numeric(sub["military"]).to_numpy(dtype=float)
+    p, base, logit = (
+        np.clip(sub[c].to_numpy(dtype=float), 1e-12, 1 - 1e-12)
+        for c in ("p_military", "p_military_base_rate", "p_military_logistic")
+    )
+    codes, uniques = pd.factorize(sub["conflict_id"].astype(str))
+    k = len(uniques)
+    counts = np.random.default_rng(seed).multinomial(k, np.full(k, 1.0 / k), size=n_boot)
+    w = counts[:, codes].astype(float)  # (n_boot, rows): each row weighted by its conflict's draws
+    total = w.sum(axis=1)
+
+    def mean(v: np.ndarray) -> np.ndarray:
+        return (w @ v) / total
+
+    def loss(q: np.ndarray) -> np.ndarray:
+        return -(y * np.log(q) + (1 - y) * np.log1p(-q))
+
+    high = p >= 0.1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = {
+            "brier_ratio": mean((p - y) ** 2) / mean((base - y) ** 2),
+            "log_score_vs_logistic": mean(loss(p)) - mean(loss(logit)),
+            "calibration_above_0.1": (w[:, high] @ (p - y)[high]) / w[:, high].sum(axis=1),
+        }
+    auc = np.full(n_boot, np.nan)
+    for i in range(n_boot):
+        on = w[i] > 0
+        if 0 < y[on].sum() < on.sum():
+            auc[i] = roc_auc_score(y[on], p[on], sample_weight=w[i, on])
+    values["auc"] = auc
+    tail = (1 - level) / 2
+    rows = []
+    for goal, v in values.items():
+        v = v[np.isfinite(v)]
+        lo, hi = np.quantile(v, [tail, 1 - tail]) if v.size else (np.nan, np.nan)
+        rows.append({"goal": goal, "lower": float(lo), "upper": float(hi)})
+    return pd.DataFrame(rows, columns=cols)

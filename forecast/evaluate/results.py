@@ -21,7 +21,7 @@ import pandas as pd
 from .. import __version__
 from .._io import atomic_path, created_at, write_json
 from ..errors import ForecastError
-from .goals import crisis_goals
+from .goals import crisis_goals, goal_intervals
 
 FORMAT = "forecast-evaluation/1"
 
@@ -71,6 +71,9 @@ class Evaluation:
     role_scores : pandas.DataFrame
         War-scale target-side scores split by the state in need's role, attacked or entered
         a war under way by its own act (:func:`~forecast.evaluate.scores_by_role`).
+    intervals : pandas.DataFrame
+        The goals' 90% bootstrap intervals (:func:`~forecast.evaluate.goal_intervals`) as
+        read back from JSON; computed from ``predictions`` when those are present.
     """
 
     predictions: pd.DataFrame
@@ -82,6 +85,11 @@ class Evaluation:
     scale_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
     scale_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     role_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    intervals: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self) -> None:
+        if len(self.predictions) and self.intervals.empty:
+            self.intervals = goal_intervals(self.predictions)
 
     @property
     def converged(self) -> bool:
@@ -90,8 +98,16 @@ class Evaluation:
 
     @property
     def goals(self) -> pd.DataFrame:
-        """The headline goals measured on war-scale crises (:func:`crisis_goals`)."""
-        return crisis_goals(self.scale_scores, self.scale_reliability)
+        """The headline goals measured on war-scale crises (:func:`crisis_goals`).
+
+        With ``lower`` and ``upper``, the 90% interval of each value over resampled held-out
+        conflicts (:func:`goal_intervals`), when known.
+        """
+        goals = crisis_goals(self.scale_scores, self.scale_reliability)
+        if len(goals) and len(self.intervals):
+            goals = goals.merge(self.intervals, on="goal", how="left")
+            goals = goals[["goal", "value", "lower", "upper", "target", "met", "n"]]
+        return goals
 
     def to_json(self) -> dict[str, Any]:
         """Return the results as a JSON-ready dict (``models/evaluation.json``).
@@ -104,7 +120,8 @@ class Evaluation:
             {score: value}}``, pooled over every row), ``reliability`` (list of records),
             ``scores_by_scale`` and ``reliability_by_scale`` (records with ``scale``, ``side``
             and ``predictor``), ``scores_by_role`` (war-scale, target side; records with
-            ``role`` and ``predictor``) and ``goals`` (:attr:`goals`). NaN becomes null.
+            ``role`` and ``predictor``) and ``goals`` (:attr:`goals`, with their intervals when
+            known). NaN becomes null.
         """
         return _jsonable(
             {
@@ -163,6 +180,7 @@ class Evaluation:
             scale_scores=pd.DataFrame.from_records(doc.get("scores_by_scale", [])),
             scale_reliability=pd.DataFrame.from_records(doc.get("reliability_by_scale", [])),
             role_scores=pd.DataFrame.from_records(doc.get("scores_by_role", [])),
+            intervals=_intervals(doc.get("goals") or []),
         )
 
     def write_json(self, path: str | os.PathLike) -> Path:
@@ -207,6 +225,20 @@ class Evaluation:
             else:
                 self.predictions.to_parquet(tmp, index=False)
         return Path(path)
+
+
+def _intervals(goals: list[dict]) -> pd.DataFrame:
+    """The goals' intervals stored in an evaluation document (empty for older files)."""
+    rows = [
+        {"goal": g["goal"], "lower": _float(g.get("lower")), "upper": _float(g.get("upper"))}
+        for g in goals
+        if isinstance(g, dict) and "lower" in g and "goal" in g
+    ]
+    return pd.DataFrame(rows, columns=["goal", "lower", "upper"]) if rows else pd.DataFrame()
+
+
+def _float(x: Any) -> float:
+    return float("nan") if x is None else float(x)
 
 
 def read_evaluation_document(path: str | os.PathLike) -> dict:
