@@ -167,8 +167,7 @@ def _evaluation_section(evaluation: dict[str, Any], data_hash: str = "") -> list
         cells = [_fmt(sc.get(k, float("nan")), 5) for k in ("brier", "log_score", "rps")]
         cells += [_fmt(sc.get("auc", float("nan")), 3), _fmt(sc.get("ece", float("nan")), 4)]
         out.append(f"| {name} | " + " | ".join(cells) + " |")
-    out += ["", *_evaluation_words(scores, evaluation.get("reliability") or [])]
-    out.append("")
+    out += ["", *_evaluation_words(scores, evaluation.get("reliability") or []), ""]
     return out
 
 
@@ -216,9 +215,10 @@ def _headline_lines(evaluation: dict[str, Any]) -> list[str]:
         head = "| goal | value | 90% interval, held-out conflicts resampled | bound | met |"
         out += ["", head, "|---|---|---|---|---|"]
         for g in goals:
+            iv = (g.get("lower"), g.get("upper"))
             out.append(
                 f"| {_GOAL_WORDS.get(g['goal'], g['goal'])} | {_fmt(g.get('value'), 3)} | "
-                f"{_fmt(g.get('lower'), 3)} to {_fmt(g.get('upper'), 3)} | "
+                f"{'–' if None in iv else ' to '.join(_fmt(x, 3) for x in iv)} | "
                 f"{_fmt(g.get('target'), 2)} | {'yes' if g.get('met') else 'no'} |"
             )
     return [*out, ""]
