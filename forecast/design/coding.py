@@ -70,6 +70,8 @@ COVARIATES: tuple[str, ...] = (
     "invoked_other",
     "invoked_unknown",
     "invoked_defense_rival",
+    "dispute_defense",
+    "dispute_invoked_defense",
     "aggressor_obligation_defense",
     "aggressor_obligation_offense",
     "aggressor_obligation_other",
@@ -117,6 +119,8 @@ MEANINGS: dict[str, str] = {
     "invoked_other": "another commitment whose occasion arose (consultation, neutrality, ...)",
     "invoked_unknown": "a commitment whose invocation the rules cannot decide",
     "invoked_defense_rival": "an invoked defense pact against the supporter's own rival",
+    "dispute_defense": "a defense pact, in a dispute (added to the pact's own)",
+    "dispute_invoked_defense": "an invoked defense pact, in a dispute (added to both)",
     "aggressor_obligation_defense": "a defense pact with the aggressor",
     "aggressor_obligation_offense": "an offense pact with the aggressor",
     "aggressor_obligation_other": "a weaker commitment to the aggressor",
@@ -144,6 +148,8 @@ REASON_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "invoked_other",
             "invoked_unknown",
             "invoked_defense_rival",
+            "dispute_defense",
+            "dispute_invoked_defense",
             "log1p_alliance_age",
         ),
     ),
@@ -171,6 +177,8 @@ PHRASES: dict[str, str] = {
     "invoked_other": "its occasion arose",
     "invoked_unknown": "invocation undecided",
     "invoked_defense_rival": "against the supporter's own rival",
+    "dispute_defense": "in a dispute",
+    "dispute_invoked_defense": "invoked in a dispute",
     "log1p_alliance_age": "and the alliance's age",
     "aggressor_obligation_defense": "a defense pact",
     "aggressor_obligation_offense": "an offense pact",
@@ -341,6 +349,8 @@ def covariate_columns(
     cols["invoked_other"] = (allied & ~np.isin(obligation, _STRONG) & (invoked == 1)).astype(float)
     cols["invoked_unknown"] = (allied & np.isnan(invoked)).astype(float)
     cols["invoked_defense_rival"] = cols["invoked_defense"] * cols["rival_aggressor"]
+    cols["dispute_defense"] = (obligation == "defense") * cols["event_mid"]
+    cols["dispute_invoked_defense"] = cols["invoked_defense"] * cols["event_mid"]
     a_obl = _text(cases, "aggressor_obligation")
     a_obl = np.where(a_obl == "", "none", a_obl)
     bad = sorted(set(a_obl) - set(OBLIGATIONS))

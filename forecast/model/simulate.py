@@ -101,6 +101,8 @@ SIM_BETA: dict[str, float] = {
     "invoked_other": 0.2,
     "invoked_unknown": 0.0,
     "invoked_defense_rival": 0.5,
+    "dispute_defense": 0.0,
+    "dispute_invoked_defense": 0.0,
     "aggressor_obligation_defense": -0.8,
     "aggressor_obligation_offense": -0.5,
     "aggressor_obligation_other": -0.2,
