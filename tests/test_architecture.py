@@ -189,3 +189,18 @@ def test_wheel_builds_without_warnings_and_ships_its_data(tmp_path):
     }
     assert scenarios and scenarios <= names
     assert "forecast/data/cases.csv" in names
+
+
+def test_every_subpackage_is_installed():
+    """``pyproject.toml`` lists the packages by hand: a new one left out is missing from an
+    installed copy (the tests, run from the checkout, would not notice)."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts) for p in PKG.rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }  # fmt: skip
+    assert found <= listed, f"add to pyproject.toml's packages: {sorted(found - listed)}"

@@ -1,4 +1,4 @@
-"""The model card: a markdown page saying what a fit is, what it rests on, how far to trust it.
+"""The model card of a fit.
 
 :func:`write_model_card` renders a :class:`forecast.model.Fit` with its data fingerprint, priors,
 odds ratios (90% intervals, in plain words), diagnostics, checks and limitations, atomically.
@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from . import __version__
-from ._io import write_atomic
-from .cases import RESPONSES
-from .design import GROUPS, MEANINGS
+from .. import __version__
+from .._io import write_atomic
+from ..cases import RESPONSES
+from ..design import GROUPS, MEANINGS
+from .evaluation import _fmt, evaluation_section
 
 __all__ = ["render_model_card", "write_model_card"]
 
@@ -41,10 +42,6 @@ _LIMITATIONS = (
 )
 
 
-def _fmt(x: float, digits: int = 2) -> str:
-    return "–" if x is None or not np.isfinite(x) else f"{x:.{digits}f}"
-
-
 _WHAT = {"covariate": "higher help", "aggressor covariate": "fighting for the aggressor"}
 
 
@@ -63,7 +60,7 @@ def _prior_text(spec: dict[str, Any]) -> str:
 
 def _invoked_section(fit) -> list[str]:
     """Invoked defense pacts: the model's odds ratios beside the raw and published rates."""
-    from .summary import PUBLISHED_RELIABILITY
+    from ..summary import PUBLISHED_RELIABILITY
 
     design = fit.design
     cov = list(design.covariates)
@@ -120,140 +117,6 @@ def _invoked_section(fit) -> list[str]:
         "weight them far less)",
         "",
     ]
-
-
-def _evaluation_section(evaluation: dict[str, Any], data_hash: str = "") -> list[str]:
-    """Markdown lines for the out-of-sample section, from an evaluation's JSON document."""
-    settings = evaluation.get("settings", {})
-    scores = evaluation.get("scores", {})
-    scheme = settings.get("scheme", "?")
-    out = [
-        f"## Out-of-sample performance ({scheme} scheme)",
-        "",
-        f"Written {evaluation.get('created_at', '?')} by forecast "
-        f"{evaluation.get('forecast_version', '?')}.",
-        "",
-    ]
-    if data_hash and evaluation.get("data_hash") not in (None, data_hash):
-        out += ["**This evaluation was run on a different case table from this fit's.**", ""]
-    out += [
-        f"Scheme `{scheme}`, {settings.get('folds', '?')} folds, "
-        f"{settings.get('chains', '?')} chains x ({settings.get('tune', '?')} tuning + "
-        f"{settings.get('draws', '?')} draws) per fold; every score is on held-out rows "
-        "(lower is better, except AUC).",
-        "",
-    ]
-    if not evaluation.get("converged", False):
-        bad = [f for f in evaluation.get("folds") or [] if not f.get("converged", False)]
-        which = "; ".join(
-            f"fold {f.get('fold')}: {f.get('problems') or 'not converged'}" for f in bad
-        )
-        out += [
-            "**Some fold fits did not converge: these scores are provisional**"
-            + (f" ({which})." if which else "."),
-            "",
-        ]
-    else:
-        out += [
-            "Every fold fit converged (r-hat ≤ 1.01, bulk and tail ESS ≥ 400, no "
-            "divergences, E-BFMI ≥ 0.3).",
-            "",
-        ]
-    out += _headline_lines(evaluation)
-    out += ["All rows pooled (nearly all of them disputes):", ""]
-    out += ["| predictor | Brier | log score | RPS | AUC | calibration error (ECE) |"]
-    out += ["|---|---|---|---|---|---|"]
-    for name, sc in scores.items():
-        cells = [_fmt(sc.get(k, float("nan")), 5) for k in ("brier", "log_score", "rps")]
-        cells += [_fmt(sc.get("auc", float("nan")), 3), _fmt(sc.get("ece", float("nan")), 4)]
-        out.append(f"| {name} | " + " | ".join(cells) + " |")
-    out += ["", *_evaluation_words(scores, evaluation.get("reliability") or []), ""]
-    return out
-
-
-_GOAL_WORDS = {
-    "brier_ratio": "Brier over the base rate's",
-    "log_score_vs_logistic": "log score minus the pooled logistic regression's",
-    "auc": "AUC",
-    "calibration_above_0.1": "mean prediction minus observed share, predictions ≥ 0.1",
-}
-
-
-def _headline_lines(evaluation: dict[str, Any]) -> list[str]:
-    """The war-scale target-side scores and the goals, from an evaluation document."""
-    rows = [
-        r for r in evaluation.get("scores_by_scale") or []
-        if r.get("scale") == "war" and r.get("side") == "target"
-    ]  # fmt: skip
-    if not rows:
-        return []
-    out = ["War-scale crises (COW wars and curated cases), help to the target: the headline.", ""]
-    out += ["| predictor | Brier | log score | AUC | rows | fought |", "|---|---|---|---|---|---|"]
-    for r in rows:
-        out.append(
-            f"| {r['predictor']} | {_fmt(r.get('brier'), 5)} | {_fmt(r.get('log_score'), 4)} | "
-            f"{_fmt(r.get('auc'), 3)} | {r.get('n')} | {r.get('n_events')} |"
-        )
-    roles = [r for r in evaluation.get("scores_by_role") or [] if r.get("predictor") == "model"]
-    if roles:
-        out += [
-            "",
-            "The model's war-scale rows by the state in need's role (attacked, or entered a war "
-            "under way by its own act):",
-            "",
-            "| role | Brier | log score | AUC | mean prediction | share that fought | rows |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for r in roles:
-            out.append(
-                f"| {r['role']} | {_fmt(r.get('brier'), 5)} | {_fmt(r.get('log_score'), 4)} | "
-                f"{_fmt(r.get('auc'), 3)} | {_fmt(r.get('mean_predicted'), 4)} | "
-                f"{_fmt(r.get('observed_rate'), 4)} | {r.get('n')} |"
-            )
-    goals = evaluation.get("goals") or []
-    if goals:
-        head = "| goal | value | 90% interval, held-out conflicts resampled | bound | met |"
-        out += ["", head, "|---|---|---|---|---|"]
-        for g in goals:
-            iv = (g.get("lower"), g.get("upper"))
-            out.append(
-                f"| {_GOAL_WORDS.get(g['goal'], g['goal'])} | {_fmt(g.get('value'), 3)} | "
-                f"{'–' if None in iv else ' to '.join(_fmt(x, 3) for x in iv)} | "
-                f"{_fmt(g.get('target'), 2)} | {'yes' if g.get('met') else 'no'} |"
-            )
-    return [*out, ""]
-
-
-def _evaluation_words(scores: dict[str, dict], reliability: list[dict]) -> list[str]:
-    """Sentences comparing the model with the baselines and the goals, from the scores."""
-    model = scores.get("model")
-    if not model:
-        return []
-    out = []
-    names = {"base_rate": "the base rate", "logistic": "the pooled logistic regression"}
-    for key, words in names.items():
-        other = scores.get(key) or {}
-        if other.get("brier") and other.get("log_score"):
-            out.append(
-                f"Against {words}: Brier {model['brier'] / other['brier']:.3f} times its "
-                f"score, log score {model['log_score'] / other['log_score']:.3f} times "
-                "(below 1 is better)."
-            )
-    rows = [r for r in reliability if r.get("predictor") == "model" and r.get("n")]
-    total = sum(r["n"] for r in rows)
-    high = [r for r in rows if r.get("lower", 0) >= 0.1]
-    n_high = sum(r["n"] for r in high)
-    if total:
-        text = f"{1 - n_high / total:.1%} of held-out predictions are below 0.1"
-        if n_high:
-            pred = sum(r["n"] * r["mean_predicted"] for r in high) / n_high
-            fought = round(sum(r["n"] * r["observed_rate"] for r in high))
-            text += (
-                f"; the {n_high} at or above 0.1 had a mean prediction of {pred:.2f}, and "
-                f"{fought} of them ({fought / n_high:.0%}) fought"
-            )
-        out.append(text + ".")
-    return [" ".join(out)] if out else []
 
 
 def render_model_card(
@@ -404,7 +267,7 @@ def render_model_card(
         ]
     evaluations = [evaluation] if isinstance(evaluation, dict) else list(evaluation or [])
     for doc in evaluations:
-        out += _evaluation_section(doc, fit.data_hash)
+        out += evaluation_section(doc, fit.data_hash)
     out += ["## Limitations", ""]
     out += [f"- {x}" for x in _LIMITATIONS]
     out.append("")
