@@ -99,6 +99,26 @@ def test_an_invoked_pact_against_ones_own_rival_is_coded_on_the_historical_cases
     assert make_design(rows).frame()["invoked_defense_rival"].tolist() == [1, 0, 0, 0]
 
 
+def test_defense_pacts_in_disputes_get_their_own_terms():
+    """A defense pact (and an invoked one) in a MID adds ``dispute_defense`` (and
+    ``dispute_invoked_defense``) to the pact's own terms; in a war, or with a weaker
+    commitment, neither is set."""
+    rows = pd.DataFrame(
+        [
+            _row(obligation="defense", invoked=1, event_type="mid", conflict_id="mid-1"),
+            _row(obligation="defense", invoked=0, event_type="mid", conflict_id="mid-2"),
+            _row(obligation="defense", invoked=1),  # a war
+            _row(obligation="neutrality", invoked=1, event_type="mid", conflict_id="mid-3"),
+            _row(event_type="mid", conflict_id="mid-4"),
+        ]
+    )
+    f = make_design(rows).frame()
+    assert f["dispute_defense"].tolist() == [1, 1, 0, 0, 0]
+    assert f["dispute_invoked_defense"].tolist() == [1, 0, 0, 0, 0]
+    assert f["obligation_defense"].tolist() == [1, 1, 1, 0, 0]  # the pact's own term stays
+    assert f["invoked_defense"].tolist() == [1, 0, 1, 0, 0]
+
+
 def test_rows_on_the_aggressors_side_enter_only_the_side_part(sim):
     d = make_design(sim[0])
     sided = d.aggressor == 1

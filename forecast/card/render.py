@@ -93,6 +93,14 @@ def _invoked_section(fit) -> list[str]:
             f"{ratio(beta[:, b])}; such partners fought in {rate(war & rival)} war-scale rows, "
             f"the other partners of an invoked pact in {rate(war & invoked & ~rival)}"
         ]
+    if {"dispute_defense", "dispute_invoked_defense"} <= set(cov):  # the same pact in a MID
+        dd, di = (beta[:, cov.index(c)] for c in ("dispute_defense", "dispute_invoked_defense"))
+        rival_line.append(
+            "- these are the pact's effects in war-scale crises; in a militarised dispute "
+            f"(`dispute_defense`, `dispute_invoked_defense`, on top of them): {ratio(dd)} for "
+            f"the pact, {ratio(di)} more when invoked, so an invoked pact against no "
+            f"commitment in a dispute: {ratio(ob + inv + dd + di)}"
+        )
     pub = PUBLISHED_RELIABILITY
     published = "; ".join(
         f"{r.study}, {r.period}: {_fmt(100 * r.share, 1)}% {r.measure}"
