@@ -55,6 +55,16 @@ import pandas as pd
 from ..cases import OBLIGATIONS
 from ..schema import ERA_LEVELS
 
+#: The terms of a commitment's invocation and crisis scale, added to its type's indicator.
+_INVOKED: tuple[str, ...] = (
+    "invoked_defense",
+    "invoked_offense",
+    "invoked_other",
+    "invoked_unknown",
+    "invoked_defense_rival",
+    "dispute_defense",
+    "dispute_invoked_defense",
+)
 #: Covariate names, in column order of ``Design.X``.
 COVARIATES: tuple[str, ...] = (
     *(f"obligation_{o}" for o in OBLIGATIONS[1:]),
@@ -72,13 +82,7 @@ COVARIATES: tuple[str, ...] = (
     "log1p_alliance_age",
     "event_mid",
     "event_curated",
-    "invoked_defense",
-    "invoked_offense",
-    "invoked_other",
-    "invoked_unknown",
-    "invoked_defense_rival",
-    "dispute_defense",
-    "dispute_invoked_defense",
+    *_INVOKED,
     "aggressor_obligation_defense",
     "aggressor_obligation_offense",
     "aggressor_obligation_other",
@@ -150,13 +154,7 @@ REASON_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         (
             *(f"obligation_{o}" for o in OBLIGATIONS[1:]),
             "conditional",
-            "invoked_defense",
-            "invoked_offense",
-            "invoked_other",
-            "invoked_unknown",
-            "invoked_defense_rival",
-            "dispute_defense",
-            "dispute_invoked_defense",
+            *_INVOKED,
             "log1p_alliance_age",
         ),
     ),
