@@ -13,14 +13,20 @@ as the headline does:
   depth 3, seeded) on the same columns, interactions included;
 - ``oracle``: the logistic regression plus the held-out war's own share that fought, each row
   left out of its own share. Not a forecast (it reads the outcomes of the other rows of the
-  war being forecast): a bound on what knowing which wars draw states in would be worth.
+  war being forecast): a bound on what knowing which wars draw states in would be worth;
+- ``each war's own share``, ``each attack's own share``: every row predicted at the share of
+  its war's (or attack's, :func:`forecast.design.attack_labels`) rows that fought, itself
+  included. In-sample and not a forecast either: the best any predictor can do that gives one
+  number to every row of a war (an attack), so a held-out score below it must come from
+  ranking the states within a war.
 
 It also prints the AUC within each war that had both outcomes (averaged with weights by
 events), which no conflict effect can change; and, in-sample, the shipped fit's
 (``models/compact.nc``) mean P(military) of the war-scale rows when each war is treated as a
 new conflict, as a held-out war is, against the share that fought, by the state in need's role
-(attacked, or entered a war under way by its own act). Run from the project root (about
-20 seconds)::
+(attacked, or entered a war under way by its own act); and the same in-sample bound (each war's
+own share) on the temporal scheme's scored war-scale rows, against its base rate. Run from the
+project root (about 20 seconds)::
 
     .venv/bin/python scripts/skill_ceiling.py
 """
@@ -35,8 +41,15 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 import forecast
-from forecast.design import COVARIATES, make_design
-from forecast.evaluate import brier_score, conflict_folds, log_score, mean_outcomes, roc_auc
+from forecast.design import COVARIATES, attack_labels, make_design
+from forecast.evaluate import (
+    brier_score,
+    conflict_folds,
+    log_score,
+    mean_outcomes,
+    roc_auc,
+    temporal_folds,
+)
 from forecast.evaluate.baselines import LOGISTIC_C, row_scales
 from forecast.evaluate.scores import ROLES
 from forecast.workflow import load_compact
@@ -98,6 +111,9 @@ def main() -> None:
         "boosting": _held_out(cases, folds, boosting),
         "oracle": _held_out(cases, folds, logistic, extra=oracle),
     }
+    frame["a"] = attack_labels(cases)
+    for name, key in (("each war's own share", "c"), ("each attack's own share", "a")):
+        runs[name] = frame.groupby(key)["y"].transform("mean").to_numpy(dtype=float)
     b = brier_score(base[war], y[war])
     print("| predictor | Brier / base rate's | log score | AUC | AUC within wars |")
     print("|---|---|---|---|---|")
@@ -109,6 +125,9 @@ def main() -> None:
             f"{roc_auc(pw, yw):.3f} | {_within(pw, yw, conflict[war]):.3f} |"
         )
     as_new_table(cases, war, y)
+    print(
+        f"\ntemporal scheme, each war at its own share: Brier {temporal_bound(cases, war, y):.3f}"
+    )
 
 
 def as_new_table(cases: pd.DataFrame, war: np.ndarray, y: np.ndarray) -> None:
@@ -122,6 +141,17 @@ def as_new_table(cases: pd.DataFrame, war: np.ndarray, y: np.ndarray) -> None:
     print("|---|---|---|---|")
     for name, k in (("all", np.ones(len(wars), bool)), *((r, role == r) for r in ROLES)):
         print(f"| {name} | {k.sum()} | {p_new[k].mean():.4f} | {y[war][k].mean():.4f} |")
+
+
+def temporal_bound(cases: pd.DataFrame, war: np.ndarray, y: np.ndarray) -> float:
+    """Return the temporal scheme's war-scale Brier ratio with each war at its own share."""
+    own, base = 0.0, 0.0
+    for train, test in temporal_folds(cases):
+        t = test[war[test]]
+        share = pd.Series(y[t]).groupby(cases["conflict_id"].to_numpy()[t]).transform("mean")
+        own += float(((share.to_numpy() - y[t]) ** 2).sum())
+        base += float(((y[train][war[train]].mean() - y[t]) ** 2).sum())
+    return own / base
 
 
 if __name__ == "__main__":
