@@ -66,13 +66,13 @@ def _scheme(doc: dict) -> None:
                 f"{r.get('n')} | {r.get('n_events')} |"
             )
     print(
-        "\n| goal (war-scale, target side) | value | 90% interval, conflicts resampled | bound "
-        "| met |\n|---|---|---|---|---|"
+        "\n| goal (war-scale, target side) | value | 90% interval, conflicts resampled | "
+        "each war at its own share (not a forecast) | bound | met |\n|---|---|---|---|---|---|"
     )
     for g in doc.get("goals", []):
         print(
             f"| {_GOALS.get(g['goal'], g['goal'])} | {_num(g.get('value'))} | "
-            f"{_num(g.get('lower'))} to {_num(g.get('upper'))} | "
+            f"{_num(g.get('lower'))} to {_num(g.get('upper'))} | {_num(g.get('own_share'))} | "
             f"{_num(g.get('target'), 2)} | {'yes' if g.get('met') else 'no'} |"
         )
     print()

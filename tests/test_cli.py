@@ -420,8 +420,8 @@ def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_p
              "auc": 0.6, "mean_predicted": 0.0125, "observed_rate": 0.0709, "n": 959}
         ]  # fmt: skip
         doc["goals"] = [
-            {"goal": "brier_ratio", "value": 0.625, "lower": 0.55, "upper": 0.7, "target": 0.8,
-             "met": True, "n": 100},
+            {"goal": "brier_ratio", "value": 0.625, "lower": 0.55, "upper": 0.7,
+             "own_share": 0.5, "target": 0.8, "met": True, "n": 100},
             {"goal": "auc", "value": 0.9, "target": 0.85, "met": True, "n": 100},
         ]  # fmt: skip
         (tmp_path / name).write_text(json.dumps(doc))
@@ -437,8 +437,8 @@ def test_card_command_adds_each_saved_evaluation(forecast_exe, tiny_model, tmp_p
     assert "Against the pooled logistic regression: Brier 0.800 times" in text
     # the headline: war-scale crises, with the goals
     assert "| model | 0.05000 | 0.2000 | 0.900 | 100 | 8 |" in text
-    assert "| Brier over the base rate's | 0.625 | 0.550 to 0.700 | 0.80 | yes |" in text
-    assert "| AUC | 0.900 | – | 0.85 | yes |" in text  # a goal without its interval
+    assert "| Brier over the base rate's | 0.625 | 0.550 to 0.700 | 0.500 | 0.80 | yes |" in text
+    assert "| AUC | 0.900 | – | – | 0.85 | yes |" in text  # a goal without its interval
     assert "| entered | 0.07000 | 0.3000 | 0.600 | 0.0125 | 0.0709 | 959 |" in text
     assert "90.0% of held-out predictions are below 0.1; the 10 at or above 0.1 had a " in text
     assert "mean prediction of 0.35, and 2 of them (20%) fought" in text

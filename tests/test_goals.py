@@ -75,6 +75,20 @@ def test_intervals_cover_the_value_and_narrow_with_more_conflicts():
     assert widths[1] < widths[0] / 2
 
 
+def test_own_share_scores_each_conflict_at_the_share_that_fought():
+    pred = _predictions(n_conflicts=10, rows=8, seed=5)
+    got = goal_intervals(pred, n_boot=50).set_index("goal")["own_share"]
+    share = pred.groupby("conflict_id")["military"].transform("mean")
+    by_hand = _values(pred.assign(p_military=share.clip(1e-12, 1 - 1e-12)))
+    assert got["brier_ratio"] == pytest.approx(by_hand["brier_ratio"], rel=1e-9)
+    assert got["auc"] == pytest.approx(by_hand["auc"], rel=1e-9)
+    assert got["log_score_vs_logistic"] == pytest.approx(by_hand["log_score_vs_logistic"])
+    assert got["calibration_above_0.1"] == 0  # each conflict's share matches its own rows
+    # a conflict where nobody fought is predicted at 0, one where all fought at 1
+    ends = pred.assign(military=np.repeat([0, 1] * 5, 8))
+    assert goal_intervals(ends, n_boot=10).set_index("goal").loc["brier_ratio", "own_share"] == 0
+
+
 def test_goals_carry_their_intervals_through_json():
     pred = _predictions().drop(columns="p_military_logistic")
     assert goal_intervals(pred).empty  # a predictor missing: nothing to resample
@@ -89,8 +103,23 @@ def test_goals_carry_their_intervals_through_json():
     )  # fmt: skip
     ev = Evaluation(
         predictions=pred,
-        scores=pd.DataFrame({"brier": [0.1]}, index=pd.Index(["model"], name="predictor")),
-        reliability=pd.DataFrame(),
+        scores=pd.DataFrame(
+            {"brier": [0.1], "n": [len(pred)], "n_response": [0]},
+            index=pd.Index(["model"], name="predictor"),
+        ),
+        reliability=pd.DataFrame(
+            [
+                {
+                    "predictor": "model",
+                    "bin": 0,
+                    "n": 1,
+                    "lower": 0.0,
+                    "upper": 0.1,
+                    "mean_predicted": 0.05,
+                    "observed_rate": 0.0,
+                }
+            ]
+        ),
         settings={},
         scale_scores=scores,
     )
@@ -99,6 +128,9 @@ def test_goals_carry_their_intervals_through_json():
     assert goals["lower"].notna().all()
     stored = {g["goal"]: g for g in ev.to_json()["goals"]}
     assert stored["auc"]["lower"] == pytest.approx(goals.loc["auc", "lower"])
+    assert stored["brier_ratio"]["own_share"] == pytest.approx(
+        goals.loc["brier_ratio", "own_share"]
+    )
     back = Evaluation(
         predictions=pd.DataFrame(),
         scores=ev.scores,
@@ -108,3 +140,5 @@ def test_goals_carry_their_intervals_through_json():
         intervals=ev.intervals,
     )
     assert back.goals.set_index("goal")["upper"].equals(goals["upper"])
+    read = Evaluation.from_json(ev.to_json())
+    assert read.goals.set_index("goal")["own_share"].equals(goals["own_share"])

@@ -108,15 +108,26 @@ def _headline_lines(evaluation: dict[str, Any]) -> list[str]:
             )
     goals = evaluation.get("goals") or []
     if goals:
-        head = "| goal | value | 90% interval, held-out conflicts resampled | bound | met |"
-        out += ["", head, "|---|---|---|---|---|"]
+        head = (
+            "| goal | value | 90% interval, held-out conflicts resampled | each conflict at its "
+            "own share that fought (not a forecast) | bound | met |"
+        )
+        out += ["", head, "|---|---|---|---|---|---|"]
         for g in goals:
             iv = (g.get("lower"), g.get("upper"))
             out.append(
                 f"| {_GOAL_WORDS.get(g['goal'], g['goal'])} | {_fmt(g.get('value'), 3)} | "
                 f"{'–' if None in iv else ' to '.join(_fmt(x, 3) for x in iv)} | "
+                f"{_fmt(g.get('own_share'), 3)} | "
                 f"{_fmt(g.get('target'), 2)} | {'yes' if g.get('met') else 'no'} |"
             )
+        out += [
+            "",
+            "The fourth column scores every held-out row at its own conflict's share of "
+            "potential responders that fought, read from the outcomes: the best any predictor "
+            "can do that gives all states of a war one number. A goal beyond it needs more "
+            "than knowing which wars draw states in: ranking the states within a war.",
+        ]
     return [*out, ""]
 
 

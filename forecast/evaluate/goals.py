@@ -84,13 +84,18 @@ def goal_intervals(
     n_boot: int = 1000,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """How far the goals' values could move with other conflicts held out: bootstrap intervals.
+    """How far the goals' values could move with other conflicts held out, and their reach.
 
     The held-out conflicts of ``scale`` are resampled with replacement (a cluster bootstrap:
     rows of one conflict stay together, as the folds keep them), the predictions held fixed,
     and each goal's value recomputed on every resample. The interval is about the set of
     crises scored, not about refitting: it says whether a value's distance from its bound
     could be the luck of which wars happened.
+
+    Beside it, ``own_share``: each goal's value had every row been predicted at its own
+    conflict's share that fought, read from the outcomes. Not a forecast, but the best any
+    predictor can do that gives all rows of a conflict one number (no ranking of the states
+    within a war): how far knowing which wars draw states in would go.
 
     Parameters
     ----------
@@ -109,11 +114,12 @@ def goal_intervals(
     Returns
     -------
     pandas.DataFrame
-        ``goal`` (as :func:`crisis_goals`), ``lower`` and ``upper``; NaN where a resample
-        cannot give the value (no event, or no prediction of 0.1 or more, in every
-        resample). Empty when the predictions lack a column or the scale has no rows.
+        ``goal`` (as :func:`crisis_goals`), ``lower``, ``upper`` and ``own_share``; NaN
+        where a resample cannot give the value (no event, or no prediction of 0.1 or more,
+        in every resample). Empty when the predictions lack a column or the scale has no
+        rows.
     """
-    cols = ["goal", "lower", "upper"]
+    cols = ["goal", "lower", "upper", "own_share"]
     need = ["scale", "conflict_id", "military", "p_military", "p_military_base_rate"]
     need.append("p_military_logistic")
     if predictions is None or not set(need) <= set(predictions.columns):
@@ -121,8 +127,6 @@ def goal_intervals(
     sub = predictions[predictions["scale"] == scale]
     if sub.empty:
         return pd.DataFrame(columns=cols)
-    from sklearn.metrics import roc_auc_score
-
     y = pd.to_numeric(sub["military"]).to_numpy(dtype=float)
     p, base, logit = (
         np.clip(sub[c].to_numpy(dtype=float), 1e-12, 1 - 1e-12)
@@ -132,6 +136,25 @@ def goal_intervals(
     k = len(uniques)
     counts = np.random.default_rng(seed).multinomial(k, np.full(k, 1.0 / k), size=n_boot)
     w = counts[:, codes].astype(float)  # (n_boot, rows): each row weighted by its conflict's draws
+    values = _goal_values(y, p, base, logit, w)
+    share = np.bincount(codes, weights=y, minlength=k) / np.bincount(codes, minlength=k)
+    own = _goal_values(
+        y, np.clip(share[codes], 1e-12, 1 - 1e-12), base, logit, np.ones((1, len(y)))
+    )
+    tail = (1 - level) / 2
+    rows = []
+    for goal, v in values.items():
+        v = v[np.isfinite(v)]
+        lo, hi = np.quantile(v, [tail, 1 - tail]) if v.size else (np.nan, np.nan)
+        rows.append({"goal": goal, "lower": float(lo), "upper": float(hi),
+                     "own_share": round(float(own[goal][0]), 12)})  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _goal_values(y, p, base, logit, w) -> dict[str, np.ndarray]:
+    """Each goal's value under each row of weights ``w`` (resamples × rows)."""
+    from sklearn.metrics import roc_auc_score
+
     total = w.sum(axis=1)
 
     def mean(v: np.ndarray) -> np.ndarray:
@@ -147,16 +170,10 @@ def goal_intervals(
             "log_score_vs_logistic": mean(loss(p)) - mean(loss(logit)),
             "calibration_above_0.1": (w[:, high] @ (p - y)[high]) / w[:, high].sum(axis=1),
         }
-    auc = np.full(n_boot, np.nan)
-    for i in range(n_boot):
+    auc = np.full(len(w), np.nan)
+    for i in range(len(w)):
         on = w[i] > 0
         if 0 < y[on].sum() < on.sum():
             auc[i] = roc_auc_score(y[on], p[on], sample_weight=w[i, on])
     values["auc"] = auc
-    tail = (1 - level) / 2
-    rows = []
-    for goal, v in values.items():
-        v = v[np.isfinite(v)]
-        lo, hi = np.quantile(v, [tail, 1 - tail]) if v.size else (np.nan, np.nan)
-        rows.append({"goal": goal, "lower": float(lo), "upper": float(hi)})
-    return pd.DataFrame(rows, columns=cols)
+    return values

@@ -72,8 +72,9 @@ class Evaluation:
         War-scale target-side scores split by the state in need's role, attacked or entered
         a war under way by its own act (:func:`~forecast.evaluate.scores_by_role`).
     intervals : pandas.DataFrame
-        The goals' 90% bootstrap intervals (:func:`~forecast.evaluate.goal_intervals`) as
-        read back from JSON; computed from ``predictions`` when those are present.
+        The goals' 90% bootstrap intervals and their values at each conflict's own share
+        that fought (:func:`~forecast.evaluate.goal_intervals`) as read back from JSON;
+        computed from ``predictions`` when those are present.
     """
 
     predictions: pd.DataFrame
@@ -101,12 +102,14 @@ class Evaluation:
         """The headline goals measured on war-scale crises (:func:`crisis_goals`).
 
         With ``lower`` and ``upper``, the 90% interval of each value over resampled held-out
-        conflicts (:func:`goal_intervals`), when known.
+        conflicts, and ``own_share``, its value had each conflict's rows been predicted at
+        that conflict's share that fought (:func:`goal_intervals`), when known.
         """
         goals = crisis_goals(self.scale_scores, self.scale_reliability)
         if len(goals) and len(self.intervals):
             goals = goals.merge(self.intervals, on="goal", how="left")
-            goals = goals[["goal", "value", "lower", "upper", "target", "met", "n"]]
+            keep = ["goal", "value", "lower", "upper", "own_share", "target", "met", "n"]
+            goals = goals[[c for c in keep if c in goals.columns]]
         return goals
 
     def to_json(self) -> dict[str, Any]:
@@ -229,12 +232,13 @@ class Evaluation:
 
 def _intervals(goals: list[dict]) -> pd.DataFrame:
     """The goals' intervals stored in an evaluation document (empty for older files)."""
+    cols = ["goal", "lower", "upper", "own_share"]
     rows = [
-        {"goal": g["goal"], "lower": _float(g.get("lower")), "upper": _float(g.get("upper"))}
+        {"goal": g["goal"], **{c: _float(g.get(c)) for c in cols[1:]}}
         for g in goals
         if isinstance(g, dict) and "lower" in g and "goal" in g
     ]
-    return pd.DataFrame(rows, columns=["goal", "lower", "upper"]) if rows else pd.DataFrame()
+    return pd.DataFrame(rows, columns=cols) if rows else pd.DataFrame()
 
 
 def _float(x: Any) -> float:
