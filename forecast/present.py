@@ -178,19 +178,23 @@ def commitment(supporter: str | int, target: str | int) -> dict:
     -------
     dict
         ``obligation`` (``none`` when there is none), ``conditional``, ``alliance``,
+        ``alliance_members`` (its members today; None without one or in an older table),
         ``since``, ``source``, ``note``.
     """
     s, t = _states.resolve(supporter), _states.resolve(target)
     _, table, _ = load_present()
     hit = table[(table.supporter_ccode == s) & (table.target_ccode == t)]
     if hit.empty:
-        return {"obligation": "none", "conditional": 0, "alliance": "", "since": "",
-                "source": "no commitment in data/commitments.csv", "note": ""}  # fmt: skip
+        return {"obligation": "none", "conditional": 0, "alliance": "", "alliance_members": None,
+                "since": "", "source": "no commitment in data/commitments.csv",
+                "note": ""}  # fmt: skip
     r = hit.iloc[0]
+    members = r.get("alliance_members")
     return {
         "obligation": r.obligation,
         "conditional": int(r.conditional),
         "alliance": r.alliance,
+        "alliance_members": None if members is None or pd.isna(members) else int(members),
         "since": r.since,
         "source": r.source,
         "note": r.note,
@@ -258,14 +262,14 @@ def responder_covariates(
     -------
     dict
         ``supporter``/``target``/``aggressor`` names and ``*_ccode``, ``obligation``,
-        ``conditional``, ``alliance``, ``alliance_age``, ``supporter_major``,
-        ``target_major``, ``aggressor_major``, ``supporter_democracy``, ``target_democracy``,
-        ``contiguous``, ``aggressor_nuclear``, ``supporter_nuclear``, ``supporter_cinc``,
-        ``aggressor_cinc``, ``target_cinc``, the schema v2 columns (``target_role``,
-        ``invoked``, ``aggressor_obligation``, ``aggressor_conditional``,
-        ``aggressor_alliance``, ``aggressor_invoked``, ``rival_aggressor``, ``rival_target``,
-        ``distance_km``, ``distance_capitals``, ``shared_igos``) and ``sources`` (a dict
-        naming each value's source).
+        ``conditional``, ``alliance``, ``alliance_age``, ``alliance_members``,
+        ``supporter_major``, ``target_major``, ``aggressor_major``, ``supporter_democracy``,
+        ``target_democracy``, ``contiguous``, ``aggressor_nuclear``, ``supporter_nuclear``,
+        ``supporter_cinc``, ``aggressor_cinc``, ``target_cinc``, the schema v2 columns
+        (``target_role``, ``invoked``, ``aggressor_obligation``, ``aggressor_conditional``,
+        ``aggressor_alliance``, ``aggressor_alliance_members``, ``aggressor_invoked``,
+        ``rival_aggressor``, ``rival_target``, ``distance_km``, ``distance_capitals``,
+        ``shared_igos``) and ``sources`` (a dict naming each value's source).
     """
     year = year or _dt.date.today().year
     s, t, a = (_states.resolve(x) for x in (supporter, target, aggressor))
@@ -298,10 +302,12 @@ def responder_covariates(
         "invoked": _invoked(comm, s, t, a, attacked, True, conflict_id),
         "alliance": comm["alliance"],
         "alliance_age": age,
+        "alliance_members": comm.get("alliance_members"),
         "aggressor_obligation": to_aggressor["obligation"],
         "aggressor_conditional": to_aggressor["conditional"],
         "aggressor_invoked": _invoked(to_aggressor, s, a, t, not attacked, False, conflict_id),
         "aggressor_alliance": to_aggressor["alliance"],
+        "aggressor_alliance_members": to_aggressor.get("alliance_members"),
         "rival_aggressor": dyad(s, a)["rival"],
         "rival_target": near["rival"],
         "distance_km": near["distance_km"],

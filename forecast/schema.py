@@ -123,11 +123,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("alliance", "str", False, "ATOP id or treaty name of that commitment"),
     Column("alliance_age", "int", False, "years since the supporter entered it", low=0),
     Column(
+        "alliance_members", "int", False, "states in that alliance that day (2: bilateral)", low=2
+    ),
+    Column(
         "aggressor_obligation", "enum", True, "strongest commitment to the aggressor", OBLIGATIONS
     ),
     Column("aggressor_conditional", "flag", True, "that commitment carries ATOP conditions"),
     Column("aggressor_invoked", "flag", False, "that commitment applies to this attack"),
     Column("aggressor_alliance", "str", False, "ATOP id or treaty name of that commitment"),
+    Column("aggressor_alliance_members", "int", False, "states in that alliance that day", low=2),
     Column("response", "enum", False, "ordered level of help, empty if uncoded", RESPONSES),
     Column("military", "flag", True, "joined the fighting on the target's side"),
     Column("sided_with_aggressor", "flag", True, "fought on the aggressor's side"),

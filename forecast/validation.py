@@ -100,7 +100,8 @@ def validate_cases(table: pd.DataFrame) -> list[Problem]:
     ``sided_with_aggressor``; non-empty ``source``; ``conflict_id`` of the form ``war-<n>``,
     ``mid-<n>`` or a lower-case slug, matching ``event_type``; ``aggressor_response ==
     "military"`` exactly when ``sided_with_aggressor == 1`` where it is coded; ``invoked`` and
-    ``aggressor_invoked`` empty where the obligation is ``none``; ``pool_aggressor_allies`` at
+    ``aggressor_invoked`` (and the ``alliance_members`` columns) empty where the obligation is
+    ``none``; ``pool_aggressor_allies`` at
     most ``pool_size``. A table without any of the
     schema v2 columns is reported once, as a v1 table, with the command that rebuilds it.
     """
@@ -182,6 +183,8 @@ _RULE_COLUMNS = frozenset(
         "distance_km",
         "pool_size",
         "pool_aggressor_allies",
+        "alliance_members",
+        "aggressor_alliance_members",
     }
 )
 
@@ -233,15 +236,12 @@ def _row_rules(row: int, v: dict[str, str], seen_ids: dict[str, int]) -> list[Pr
                 )
             )
     for prefix in ("", "aggressor_"):
-        obligation, invoked = v.get(f"{prefix}obligation"), v.get(f"{prefix}invoked")
-        if obligation == "none" and invoked is not None:
-            out.append(
-                Problem(
-                    row,
-                    f"{prefix}invoked",
-                    f"{prefix}invoked must be empty when {prefix}obligation is 'none'",
+        obligation = v.get(f"{prefix}obligation")
+        for col in (f"{prefix}invoked", f"{prefix}alliance_members"):
+            if obligation == "none" and v.get(col) is not None:
+                out.append(
+                    Problem(row, col, f"{col} must be empty when {prefix}obligation is 'none'")
                 )
-            )
     if v.get("distance_capitals") is not None and v.get("distance_km") is None:
         out.append(Problem(row, "distance_capitals", "set but distance_km is empty"))
     size, allies = v.get("pool_size"), v.get("pool_aggressor_allies")

@@ -129,6 +129,21 @@ def test_anglo_polish_agreement_invoked_by_germany(cases):
     assert (uk.alliance, uk.invoked, uk.military) == ("ATOP 2440", "1", "1")
 
 
+def test_alliance_members_count_the_alliance_on_the_day(cases):
+    uk = one(cases, "war-139", 290, "United Kingdom")  # the Anglo-Polish agreement: bilateral
+    assert (uk.alliance, uk.alliance_members) == ("ATOP 2440", "2")
+    italy = one(cases, "war-139", 290, "Italy")  # the Pact of Steel, owed to Germany
+    assert (italy.aggressor_alliance, italy.aggressor_alliance_members) == ("ATOP 2445", "2")
+    assert italy.alliance_members == ""  # no commitment to Poland
+    # Korea 1950, Britain's entry: France by the Dunkirk treaty, Belgium by the Brussels treaty
+    assert one(cases, "war-151", 200, "France").alliance_members == "2"
+    assert one(cases, "war-151", 200, "Belgium").alliance_members == "5"
+    # ANZUS: three members until New Zealand's suspension, two after it
+    anzus = cases[(cases.alliance == "ATOP 3215") & (cases.supporter == "Australia")]
+    size = dict(zip(pd.to_numeric(anzus.year), anzus.alliance_members, strict=True))
+    assert size[1984] == "3" and size[1991] == "2"
+
+
 def test_kuwait_1990_united_states_no_commitment_fought(cases):
     us = one(cases, "war-211", 690, "United States")
     assert us.obligation == "none" and us.invoked == "" and us.military == "1"

@@ -192,6 +192,23 @@ def test_pool_facts_are_checked(small_table):
     }
 
 
+def test_alliance_members_are_checked(small_table):
+    bad = small_table.copy()
+    bad["alliance_members"], bad["aggressor_alliance_members"] = "", ""
+    assert validate_cases(bad) == []  # optional columns, empty
+    allied = [i for i, o in enumerate(bad["obligation"]) if o != "none"]
+    alone = [i for i, o in enumerate(bad["obligation"]) if o == "none"]
+    bad.loc[allied[0], "alliance_members"] = "2"  # valid: a bilateral pact
+    bad.loc[allied[1], "alliance_members"] = "1"  # an alliance has at least two members
+    bad.loc[alone[0], "alliance_members"] = "3"  # no commitment, no alliance
+    problems = {(p.row, p.column): p.reason for p in validate_cases(bad)}
+    assert set(problems) == {
+        (allied[1] + 2, "alliance_members"),
+        (alone[0] + 2, "alliance_members"),
+    }
+    assert "empty when obligation is 'none'" in problems[(alone[0] + 2, "alliance_members")]
+
+
 def test_one_era_definition_for_the_table_and_the_model():
     import numpy as np
 

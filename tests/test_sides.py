@@ -119,6 +119,27 @@ def test_defense_pacts_in_disputes_get_their_own_terms():
     assert f["invoked_defense"].tolist() == [1, 0, 1, 0, 0]
 
 
+def test_bilateral_commitments_are_two_member_alliances():
+    """``bilateral`` (``aggressor_bilateral``) is a commitment to the target (aggressor) in an
+    alliance of two members that day; a larger or unknown alliance, or none, is 0."""
+    rows = pd.DataFrame(
+        [
+            _row(obligation="defense", alliance_members=2),
+            _row(obligation="defense", alliance_members=12),
+            _row(obligation="defense", alliance_members=None),
+            _row(obligation="consultation", alliance_members=2),
+            _row(aggressor_obligation="defense", aggressor_alliance_members=2),
+            _row(aggressor_obligation="neutrality", aggressor_alliance_members=3),
+        ]
+    )
+    f = make_design(rows).frame()
+    assert f["bilateral"].tolist() == [1, 0, 0, 1, 0, 0]
+    assert f["aggressor_bilateral"].tolist() == [0, 0, 0, 0, 1, 0]
+    # a table without the columns (older ones) codes every commitment as not bilateral
+    f = make_design(rows.drop(columns=["alliance_members", "aggressor_alliance_members"]))
+    assert f.frame()[["bilateral", "aggressor_bilateral"]].to_numpy().sum() == 0
+
+
 def test_rows_on_the_aggressors_side_enter_only_the_side_part(sim):
     d = make_design(sim[0])
     sided = d.aggressor == 1

@@ -83,6 +83,7 @@ SIM_BETA: dict[str, float] = {
     "obligation_offense": 1.0,
     "obligation_defense": 1.5,
     "conditional": -0.4,
+    "bilateral": 0.0,
     "supporter_major": 0.8,
     "target_major": 0.3,
     "aggressor_major": -0.5,
@@ -107,6 +108,7 @@ SIM_BETA: dict[str, float] = {
     "aggressor_obligation_offense": -0.5,
     "aggressor_obligation_other": -0.2,
     "aggressor_invoked": -0.3,
+    "aggressor_bilateral": 0.0,
     "rival_aggressor": 0.8,
     "rival_target": -0.6,
     "log_distance": -0.4,
@@ -139,6 +141,11 @@ SIM_SIGMA: dict[str, float] = {
     "alliance_conflict": 0.4,
 }
 SIM_CUTPOINTS = (0.8, 1.6, 2.6)
+
+
+def _size(rng: np.random.Generator) -> str:
+    """An alliance's members: two (bilateral) one time in five, else 3 to 30."""
+    return "2" if rng.random() < 0.2 else str(int(rng.integers(3, 31)))
 
 
 def simulate_cases(
@@ -203,6 +210,8 @@ def simulate_cases(
     from .. import states
 
     rng = np.random.default_rng(seed)
+    # alliance sizes from a stream of their own, so the other draws stay as they were
+    size_rng = np.random.default_rng(None if seed is None else [seed, 1])
     beta = {**SIM_BETA, **(beta or {})}
     beta_a = {c: 0.0 for c in SIM_BETA} | SIM_BETA_AGGRESSOR | (beta_aggressor or {})
     sigma = {**SIM_SIGMA, **(sigma or {})}
@@ -267,6 +276,7 @@ def simulate_cases(
                     "alliance_age": str(int(rng.integers(0, 60)))
                     if allied and rng.random() < 0.95
                     else "",
+                    "alliance_members": _size(size_rng) if allied else "",
                     "response": "",
                     "military": "",
                     "sided_with_aggressor": "0",
@@ -290,6 +300,7 @@ def simulate_cases(
                     "aggressor_obligation": a_ob,
                     "aggressor_conditional": "0",
                     "aggressor_invoked": str(int(rng.random() < 0.5)) if a_allied else "",
+                    "aggressor_alliance_members": _size(size_rng) if a_allied else "",
                     "rival_aggressor": str(int(rng.random() < 0.08)),
                     "rival_target": str(int(rng.random() < 0.05)),
                     "distance_km": "0"

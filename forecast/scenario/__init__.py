@@ -35,7 +35,8 @@ Coding choices for scenario rows:
   null). Overriding ``obligation`` to ``"none"`` also clears ``alliance``, ``alliance_age`` and
   ``conditional`` unless those are overridden too; overriding it upwards keeps ``alliance``
   empty unless one is given, so the responder gets no alliance effect (give
-  ``alliance = "..."`` to share one with other responders).
+  ``alliance = "..."`` to share one with other responders). A changed obligation's alliance
+  size (``alliance_members``, 2 for a bilateral pact) is unknown unless given.
 """
 
 from .file import DEFAULT_DRAWS as DEFAULT_DRAWS

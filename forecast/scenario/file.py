@@ -30,6 +30,7 @@ OVERRIDABLE: tuple[str, ...] = (
     "conditional",
     "alliance",
     "alliance_age",
+    "alliance_members",
     "supporter_major",
     "target_major",
     "aggressor_major",
@@ -321,8 +322,8 @@ def override_problem(column: str, value: Any) -> str | None:
         A case-table column; only :data:`OVERRIDABLE` columns may be overridden.
     value : Any
         The TOML value: a string for ``obligation`` and ``alliance``, 0/1 or a boolean for
-        flags, an integer for ``alliance_age``, a number for capability scores; ``""`` for
-        "unknown" in optional columns.
+        flags, an integer for ``alliance_age`` and ``alliance_members``, a number for
+        capability scores; ``""`` for "unknown" in optional columns.
 
     Returns
     -------

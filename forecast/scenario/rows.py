@@ -60,6 +60,8 @@ def scenario_rows(scenario: Scenario) -> pd.DataFrame:
             changed = changes.get(f"{prefix}obligation", cov[f"{prefix}obligation"])
             if changed != cov[f"{prefix}obligation"] or changed == "none":
                 changes.setdefault(f"{prefix}invoked", None)
+            if changed != cov[f"{prefix}obligation"]:  # its alliance's size is unknown
+                changes.setdefault(f"{prefix}alliance_members", None)
         cov.update(changes)
         note = f"; overridden in the scenario: {', '.join(changes)}" if changes else ""
         cid = scenario.conflict_id

@@ -187,6 +187,14 @@ class Covariates:
         out.discard(target)
         return out
 
+    def alliance_size(self, alliance: str, date: pd.Timestamp) -> int:
+        """Return how many states were members of ``alliance`` on ``date`` (2: bilateral).
+
+        Members are counted as the commitments are: ATOP 5.1's member spells with an
+        obligation, with ``data/alliance_changes.csv`` applied.
+        """
+        return len({sp[8] for sp in self._by_alliance.get(alliance, ()) if _on(sp, date)})
+
     def commitment(
         self, supporter: int, target: int, date: pd.Timestamp, judge=None
     ) -> Commitment | None:
@@ -240,9 +248,10 @@ class Covariates:
         Returns
         -------
         pandas.DataFrame
-            ``supporter_ccode, target_ccode, obligation, conditional, alliance, since,
-            source, terms``, one row per ordered pair of states with a commitment
-            (``terms`` as written by :func:`~forecast.sources.invocation.format_terms`).
+            ``supporter_ccode, target_ccode, obligation, conditional, alliance,
+            alliance_members, since, source, terms``, one row per ordered pair of states with
+            a commitment (``alliance_members``: the alliance's members that day;
+            ``terms`` as written by :func:`~forecast.sources.invocation.format_terms`).
         """
         rows = []
         for alliance, spells in sorted(self._by_alliance.items()):
@@ -259,13 +268,15 @@ class Covariates:
                                     c.obligation,
                                     int(c.conditional),
                                     c.alliance,
+                                    len(members),
                                     c.since.date().isoformat(),
                                     c.source,
                                     format_terms(c.terms),
                                 )
                             )
         cols = ["supporter_ccode", "target_ccode", "obligation", "conditional", "alliance"]
-        table = pd.DataFrame(rows, columns=[*cols, "since", "source", "terms"])
+        cols += ["alliance_members", "since", "source", "terms"]
+        table = pd.DataFrame(rows, columns=cols)
         return table.sort_values(["supporter_ccode", "target_ccode"]).reset_index(drop=True)
 
 

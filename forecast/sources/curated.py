@@ -42,6 +42,7 @@ def _curated_rows(src) -> tuple[list[dict], set[tuple[int, int, int]]]:
                 obligations[k] = r.get(k, "")
             if not same:
                 obligations["invoked"] = None
+                obligations["alliance_members"] = None
         sources.extend(extra)
         row.update(obligations)
         row["target_role"] = "attacked"

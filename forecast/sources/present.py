@@ -110,6 +110,7 @@ def build_present(
                 "obligation": "none",
                 "conditional": 0,
                 "alliance": "",
+                "alliance_members": None,
                 "since": "",
                 "source": ties.source,
                 "note": ties.note,
@@ -117,6 +118,7 @@ def build_present(
             }
         )
         commitments = pd.concat([commitments, extra], ignore_index=True)
+    commitments["alliance_members"] = commitments["alliance_members"].astype("Int64")
     commitments.insert(1, "supporter", [names.name(c) for c in commitments.supporter_ccode])
     commitments.insert(3, "target", [names.name(c) for c in commitments.target_ccode])
     commitments = commitments.sort_values(["supporter_ccode", "target_ccode"], kind="stable")

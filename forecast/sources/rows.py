@@ -85,6 +85,7 @@ def _obligations(attack: Attack, supporter: int, cov: Covariates, rules: Rules) 
         out[f"{prefix}conditional"] = int(comm.conditional) if comm else 0
         out[f"{prefix}invoked"] = invoked
         out[f"{prefix}alliance"] = comm.alliance if comm else ""
+        out[f"{prefix}alliance_members"] = cov.alliance_size(comm.alliance, d) if comm else None
         if not prefix:
             out["alliance_age"] = (y - comm.since.year) if comm else None
     out["_sources"] = sources
