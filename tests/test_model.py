@@ -530,6 +530,12 @@ def test_model_card(fitted, sim, tmp_path):
     median = np.exp(np.median(f.draws()["beta"][:, cov.index("invoked_defense")]))
     assert f"(`invoked_defense`): {median:.2f} (90% interval" in section
     assert "Leeds, Long & Mitchell 2000, 1816-1944: 74.5%" in section
+    # bilateral pacts: their term and the war-scale rates of two-member and larger pacts
+    two = war & (X[:, cov.index("obligation_defense")] == 1) & (X[:, cov.index("bilateral")] == 1)
+    n, k = int(two.sum()), int((two & (f.design.military == 1)).sum())
+    median = np.exp(np.median(f.draws()["beta"][:, cov.index("bilateral")]))
+    assert f"(`bilateral`): {median:.2f} (90% interval" in section
+    assert f"bilateral defense pact fought in {k} of {n} (" in section
 
 
 # ---------------------------------------------------------------------------------------------

@@ -101,6 +101,15 @@ def _invoked_section(fit) -> list[str]:
             f"the pact, {ratio(di)} more when invoked, so an invoked pact against no "
             f"commitment in a dispute: {ratio(ob + inv + dd + di)}"
         )
+    if "bilateral" in cov:  # a pact of two members against a larger alliance
+        two = X[:, (b := cov.index("bilateral"))] == 1
+        rival_line.append(
+            "- a bilateral commitment (an alliance of two members that day), on top of its "
+            f"type's terms (`bilateral`): {ratio(beta[:, b])}; so a bilateral defense pact, "
+            f"invoked, against no commitment: {ratio(ob + inv + beta[:, b])}; at war scale "
+            f"partners of a bilateral defense pact fought in {rate(war & defense & two)}, of "
+            f"a larger one in {rate(war & defense & ~two)}"
+        )
     pub = PUBLISHED_RELIABILITY
     published = "; ".join(
         f"{r.study}, {r.period}: {_fmt(100 * r.share, 1)}% {r.measure}"
