@@ -82,7 +82,7 @@ def evaluate(
         Further :func:`forecast.model.fit` settings: ``target_accept``, ``adaptation``,
         ``parametrization``. Unless given, nutpie's (``sampler`` "auto" or "nutpie") are
         the scheme's in :data:`~forecast.model.defaults.EVALUATION_FIT` (conflict:
-        ``draw_diag`` at 0.9; temporal: nutpie's own ``diag``, at 0.97).
+        ``draw_diag`` at 0.95; temporal: nutpie's own ``diag``, at 0.97).
 
     Returns
     -------
